@@ -1,0 +1,59 @@
+"""MkDocs hooks: load data and execute notebooks once per build, then add the pages they imply.
+
+on_config runs before the macros plugin (priority 100), so `define_env` finds the loaded site;
+on_files runs before mkdocs-jupyter, which then renders the executed notebooks it is handed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, Files
+
+from macros.errors import SiteInputError
+from macros.execution import ExecutedNotebook, execute_all
+from macros.loading import Site, load_site
+from macros.pages import generated_pages, navigation, notebook_src_uri
+
+log = logging.getLogger("mkdocs.hooks.pipeline")
+
+
+@dataclass(frozen=True)
+class SiteBuild:
+    site: Site
+    executed: dict[str, ExecutedNotebook]
+
+
+def _root(config) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+@event_priority(100)
+def on_config(config):
+    root = _root(config)
+    cache_dir = Path(os.environ.get("ROSETTA_CACHE_DIR", root / ".cache"))
+    try:
+        site = load_site(root)
+        executed = execute_all(site.notebooks, root, cache_dir, workers=int(os.environ.get("ROSETTA_WORKERS", "2")),
+                               log=log.info)
+    except SiteInputError as error:
+        # One line, no traceback: the message names the file, the key path and the fix.
+        raise PluginError(str(error)) from None
+    config["rosetta"] = SiteBuild(site, executed)
+    config.nav = navigation(site)
+    return config
+
+
+@event_priority(100)
+def on_files(files: Files, config) -> Files:
+    build: SiteBuild = config["rosetta"]
+    for page in generated_pages(build.site):
+        files.append(File.generated(config, page.src_uri, content=page.content))
+    for name, notebook in build.executed.items():
+        files.append(File.generated(config, notebook_src_uri(name), abs_src_path=str(notebook.path)))
+    return files

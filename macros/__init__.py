@@ -1,0 +1,43 @@
+"""mkdocs-macros entry point: registration only. The logic lives in the sibling modules."""
+
+from __future__ import annotations
+
+from . import matrix, topics, versions
+from .snippets import snippet_tabs
+
+
+def define_env(env):
+    # hooks/pipeline.py loaded and executed everything in on_config, before this runs.
+    build = env.conf["rosetta"]
+    site, executed = build.site, build.executed
+
+    def page_url() -> str:
+        return env.page.url if env.page else ""
+
+    @env.macro
+    def feature_matrix() -> str:
+        return matrix.matrix_page(site, page_url())
+
+    @env.macro
+    def topic_page(topic_id: str) -> str:
+        return topics.topic_page(site, executed, topic_id, page_url())
+
+    @env.macro
+    def topic_index() -> str:
+        return topics.topic_index(site, page_url())
+
+    @env.macro
+    def framework_page(framework_id: str) -> str:
+        return topics.framework_page(site, executed, framework_id, page_url())
+
+    @env.macro
+    def notebook_tabs(notebook: str, snippet: str) -> str:
+        return snippet_tabs(site, executed, notebook, snippet, page_url())
+
+    @env.macro
+    def notebook_index() -> str:
+        return topics.notebook_index(site, executed, page_url())
+
+    @env.macro
+    def versions_table() -> str:
+        return versions.versions_page(site, executed, page_url())

@@ -1,0 +1,82 @@
+"""Named checks beyond the schema: identity, coverage and references between files.
+
+Each check raises `DataError` naming the file, the key path and the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from .errors import DataError
+from .models import FeatureCategory, Topic
+from .notebooks import NotebookSource
+
+
+def file_name_matches_id(display_path: str, stem: str, item_id: str) -> None:
+    if stem != item_id:
+        raise DataError(display_path, "id", f"id '{item_id}' differs from the file name '{stem}'",
+                        f"rename the file to {item_id}.yml or set `id: {stem}`")
+
+
+def unique_ids(items: Iterable[tuple[str, object]], ids_of: Callable[[object], list[tuple[str, str]]]) -> None:
+    """No id may appear twice, within a file or across files of one kind."""
+    seen: dict[str, str] = {}
+    for display_path, item in items:
+        for where, item_id in ids_of(item):
+            if item_id in seen:
+                raise DataError(display_path, where, f"duplicate id '{item_id}' (first used in {seen[item_id]})",
+                                "give one of them another id")
+            seen[item_id] = f"{display_path} {where}"
+
+
+def _every_framework(display_path: str, where: str, keys: Iterable[str], framework_ids: set[str], what: str) -> None:
+    keys = list(keys)
+    for key in keys:
+        if key not in framework_ids:
+            raise DataError(display_path, f"{where}.{key}", f"'{key}' is not a framework",
+                            f"use one of {', '.join(sorted(framework_ids))} (data/frameworks/)")
+    for framework_id in sorted(framework_ids - set(keys)):
+        raise DataError(display_path, f"{where}.{framework_id}", f"{what} for {framework_id} is missing",
+                        f"add `{framework_id}:` — every framework is covered")
+
+
+def feature_cells(display_path: str, category: FeatureCategory, framework_ids: set[str], level_ids: set[str]) -> None:
+    for i, feature in enumerate(category.features):
+        where = f"features[{i}].cells"
+        _every_framework(display_path, where, feature.cells, framework_ids, "the cell")
+        for framework_id, cell in feature.cells.items():
+            if cell.level not in level_ids:
+                raise DataError(display_path, f"{where}.{framework_id}.level", f"'{cell.level}' is not a support level",
+                                f"use one of {', '.join(sorted(level_ids))} (data/support_levels.yml)")
+
+
+def topic_references(display_path: str, topic: Topic, framework_ids: set[str], feature_ids: set[str],
+                     notebooks: dict[str, NotebookSource], today: dt.date) -> None:
+    _every_framework(display_path, "positions", topic.positions, framework_ids, "the position")
+    _every_framework(display_path, "applies_to", topic.applies_to, framework_ids, "the version")
+    for i, entry in enumerate(topic.timeline):
+        if entry.framework not in framework_ids:
+            raise DataError(display_path, f"timeline[{i}].framework", f"'{entry.framework}' is not a framework",
+                            f"use one of {', '.join(sorted(framework_ids))}")
+    for i, feature_id in enumerate(topic.related_features):
+        if feature_id not in feature_ids:
+            raise DataError(display_path, f"related_features[{i}]", f"no feature has the id '{feature_id}'",
+                            "use an id from data/features/*.yml or remove the entry")
+    for i, ref in enumerate(topic.snippets):
+        notebook = notebooks.get(ref.notebook)
+        if notebook is None:
+            raise DataError(display_path, f"snippets[{i}].notebook", f"notebooks/{ref.notebook}.py does not exist",
+                            f"use one of {', '.join(sorted(notebooks)) or '(none yet)'}")
+        cells = notebook.snippets.get(ref.snippet)
+        if cells is None:
+            raise DataError(display_path, f"snippets[{i}].snippet",
+                            f"no cell in notebooks/{ref.notebook}.py is tagged '{ref.snippet}'",
+                            f"use one of {', '.join(sorted(notebook.snippets)) or '(none)'} or tag the cells")
+        for framework_id in sorted(framework_ids - set(cells)):
+            raise DataError(display_path, f"snippets[{i}].snippet",
+                            f"snippet '{ref.snippet}' has no {framework_id} cell in notebooks/{ref.notebook}.py",
+                            f'tag that cell with ["{framework_id}", "{ref.snippet}"]')
+    if topic.last_reviewed > today:
+        raise DataError(display_path, "last_reviewed", f"{topic.last_reviewed} is in the future",
+                        f"use the date the page was actually reviewed (today is {today})")

@@ -1,0 +1,148 @@
+"""Load data/ and the notebook sources once, validate them, and return one `Site` object.
+
+Every failure raises `DataError` or `NotebookError` whose message is one line:
+`data/features/autodiff.yml: features[2].cells.jax.level: 'builtin' is not a support level — fix: …`
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from . import checks
+from .errors import DataError, key_path
+from .models import FeatureCategory, Framework, SupportLevels, Topic
+from .notebooks import NotebookSource, read_notebook_source
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything the pages are made from, validated."""
+
+    frameworks: tuple[Framework, ...]  # in column order
+    levels: SupportLevels
+    categories: tuple[FeatureCategory, ...]  # in page order
+    topics: tuple[Topic, ...]  # in nav order
+    notebooks: dict[str, NotebookSource]
+
+    @property
+    def framework_ids(self) -> list[str]:
+        return [f.id for f in self.frameworks]
+
+    def framework(self, framework_id: str) -> Framework:
+        return next(f for f in self.frameworks if f.id == framework_id)
+
+    def feature(self, feature_id: str):
+        for category in self.categories:
+            for feature in category.features:
+                if feature.id == feature_id:
+                    return category, feature
+        raise KeyError(feature_id)
+
+    def topic(self, topic_id: str) -> Topic:
+        return next(t for t in self.topics if t.id == topic_id)
+
+
+def _fix_for(error: dict) -> str:
+    """How to repair one pydantic error, in an editor's words."""
+    kind, value = error["type"], error.get("input")
+    if kind == "missing":
+        return f"add `{error['loc'][-1]}` (data/schema/ lists every field)"
+    if kind == "extra_forbidden":
+        return "remove the key or correct its spelling (data/schema/ lists every field)"
+    if kind == "string_type" and isinstance(value, (int, float, bool)):
+        return f"quote the value so YAML keeps it as text: \"{value}\""
+    if kind.startswith("date"):
+        return "write the date as YYYY-MM-DD"
+    if kind == "string_pattern_mismatch":
+        return "use the documented form (lower-case-hyphenated ids, versions like \"2.1\")"
+    if kind == "too_short":
+        return "give at least one entry"
+    if kind == "value_error":
+        return "see the message above"
+    return "compare the value with its field in data/schema/"
+
+
+def parse_model(model: type[Model], raw: object, display_path: str) -> Model:
+    try:
+        return model.model_validate(raw)
+    except ValidationError as validation:
+        first = validation.errors(include_url=False)[0]
+        message = first["msg"].removeprefix("Value error, ")
+        if "input" in first and first["type"] not in ("missing", "value_error"):
+            message = f"{message} (got {first['input']!r})"
+        raise DataError(display_path, key_path(first["loc"]), message, _fix_for(first)) from None
+
+
+def read_yaml(path: Path, root: Path) -> object:
+    display_path = path.relative_to(root).as_posix()
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "(whole file)"
+        problem = getattr(error, "problem", None) or "is not valid YAML"
+        raise DataError(display_path, where, f"YAML syntax error: {problem}",
+                        "check indentation and quoting at that spot (quote text containing ': ')") from None
+    if not isinstance(raw, dict):
+        raise DataError(display_path, "(top level)", "is not a mapping of keys to values",
+                        "start the file with `id: <file name>`")
+    return raw
+
+
+def _load_folder(root: Path, folder: str, model: type[Model]) -> list[tuple[str, Model]]:
+    loaded = []
+    for path in sorted((root / folder).glob("*.yml")):
+        display_path = path.relative_to(root).as_posix()
+        item = parse_model(model, read_yaml(path, root), display_path)
+        checks.file_name_matches_id(display_path, path.stem, item.id)
+        loaded.append((display_path, item))
+    if not loaded:
+        raise DataError(folder, "", "holds no .yml files", f"add at least one {model.__name__} file")
+    return loaded
+
+
+def load_site(root: Path, today: dt.date | None = None) -> Site:
+    """Read data/ and notebooks/ under `root`; raise on the first problem found."""
+    root = Path(root)
+    today = today or dt.date.today()
+
+    frameworks = _load_folder(root, "data/frameworks", Framework)
+    checks.unique_ids(frameworks, lambda item: [("id", item.id)])
+    framework_ids = {f.id for _, f in frameworks}
+
+    levels_path = root / "data/support_levels.yml"
+    levels = parse_model(SupportLevels, read_yaml(levels_path, root), "data/support_levels.yml")
+    checks.unique_ids([("data/support_levels.yml", levels)],
+                      lambda item: [(f"levels[{i}].id", level.id) for i, level in enumerate(item.levels)])
+    level_ids = {level.id for level in levels.levels}
+
+    categories = _load_folder(root, "data/features", FeatureCategory)
+    checks.unique_ids(categories, lambda c: [(f"features[{i}].id", f.id) for i, f in enumerate(c.features)])
+    for display_path, category in categories:
+        checks.feature_cells(display_path, category, framework_ids, level_ids)
+    feature_ids = {f.id for _, c in categories for f in c.features}
+
+    notebooks = {
+        path.stem: read_notebook_source(path, root, framework_ids)
+        for path in sorted((root / "notebooks").glob("*.py"))
+    }
+
+    topics = _load_folder(root, "data/topics", Topic)
+    for display_path, topic in topics:
+        checks.topic_references(display_path, topic, framework_ids, feature_ids, notebooks, today)
+
+    return Site(
+        frameworks=tuple(sorted((f for _, f in frameworks), key=lambda f: f.order)),
+        levels=levels,
+        categories=tuple(sorted((c for _, c in categories), key=lambda c: (c.order, c.id))),
+        topics=tuple(sorted((t for _, t in topics), key=lambda t: (t.order, t.id))),
+        notebooks=notebooks,
+    )

@@ -1,0 +1,44 @@
+"""Which pages exist and where they sit in the navigation — derived from data, never listed by hand.
+
+Adding data/topics/<id>.yml adds topics/<id>.md and its nav entry; adding notebooks/<name>.py adds
+its rendered page. docs/ holds only the hand-written pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .loading import Site
+
+# Front matter that opts a generated page into macro rendering (render_by_default is off,
+# so notebook sources are never run through Jinja).
+_MACRO_PAGE = "---\nrender_macros: true\n---\n\n{call}\n"
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    src_uri: str
+    content: str
+
+
+def generated_pages(site: Site) -> list[GeneratedPage]:
+    pages = [GeneratedPage(f"topics/{t.id}.md", _MACRO_PAGE.format(call=f'{{{{ topic_page("{t.id}") }}}}'))
+             for t in site.topics]
+    pages += [GeneratedPage(f"frameworks/{f.id}.md", _MACRO_PAGE.format(call=f'{{{{ framework_page("{f.id}") }}}}'))
+              for f in site.frameworks]
+    return pages
+
+
+def notebook_src_uri(name: str) -> str:
+    return f"notebooks/{name}.ipynb"
+
+
+def navigation(site: Site) -> list:
+    return [
+        {"Home": "index.md"},
+        {"Feature matrix": "matrix.md"},
+        {"Topics": ["topics/index.md"] + [{t.title: f"topics/{t.id}.md"} for t in site.topics]},
+        {"Frameworks": [{f.name: f"frameworks/{f.id}.md"} for f in site.frameworks]},
+        {"Notebooks": ["notebooks/index.md"] + [{nb.title: notebook_src_uri(name)} for name, nb in site.notebooks.items()]},
+        {"Versions": "versions.md"},
+    ]

@@ -1,0 +1,75 @@
+"""The Jinja environment for macros/templates/: strict, autoescaping, with the text filters.
+
+Every string that came from data/ passes through autoescaping, so `<script>` in a note shows as text.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+TEMPLATES = Path(__file__).parent / "templates"
+_INLINE_CODE = re.compile(r"`([^`]+)`")
+
+
+def inline_text(value: str) -> Markup:
+    """Plain data text → safe HTML; `backticks` become <code>."""
+    escaped = str(escape(value))
+    return Markup(_INLINE_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", escaped))
+
+
+def source_label(url: str) -> str:
+    """https://pytorch.org/docs/stable/autograd.html → pytorch.org/docs/stable/autograd.html"""
+    parts = urlsplit(url)
+    label = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
+    return label + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def relative_url(from_page_url: str, to_url: str) -> str:
+    """Link between two site URLs ('topics/autodiff/' → 'matrix/#x') that works under any base path."""
+    target, _, fragment = to_url.partition("#")
+    base = posixpath.dirname(from_page_url.rstrip("/") + "/x") if from_page_url else "."
+    path = posixpath.relpath(target or ".", base or ".")
+    if target.endswith("/") and not path.endswith("/"):
+        path += "/"
+    if path == "./":
+        path = ""
+    return path + (f"#{fragment}" if fragment else "")
+
+
+def code_fence(source: str, language: str = "", title: str = "") -> str:
+    """A fenced block whose fence is longer than any backtick run inside (so code can't close it)."""
+    longest = max((len(run) for run in re.findall(r"`+", source)), default=0)
+    fence = "`" * max(3, longest + 1)
+    header = fence + language + (f' title="{title}"' if title else "")
+    return f"{header}\n{source.rstrip()}\n{fence}"
+
+
+def compact_html(html: str) -> str:
+    """Drop blank lines so Markdown keeps a generated HTML block in one piece."""
+    return "\n".join(line for line in html.splitlines() if line.strip())
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["inline"] = inline_text
+    env.filters["source_label"] = source_label
+    return env
+
+
+def render(template: str, **context) -> str:
+    return environment().get_template(template).render(**context)

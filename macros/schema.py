@@ -1,0 +1,36 @@
+"""Generate data/schema/*.schema.json from the typed models: `python -m macros.schema`.
+
+tests/test_schema.py regenerates them and fails when the committed files are stale.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .models import FeatureCategory, Framework, SupportLevels, Topic
+
+SCHEMAS = {
+    "framework": Framework,
+    "support-levels": SupportLevels,
+    "feature-category": FeatureCategory,
+    "topic": Topic,
+}
+SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
+
+
+def schema_text(model) -> str:
+    schema = model.model_json_schema()
+    schema["$comment"] = f"Generated from macros/models.py ({model.__name__}) by `python -m macros.schema`; do not edit."
+    return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def main() -> None:
+    SCHEMA_DIR.mkdir(parents=True, exist_ok=True)
+    for name, model in SCHEMAS.items():
+        (SCHEMA_DIR / f"{name}.schema.json").write_text(schema_text(model), encoding="utf-8")
+        print(f"wrote data/schema/{name}.schema.json")
+
+
+if __name__ == "__main__":
+    main()

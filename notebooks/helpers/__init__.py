@@ -1,0 +1,1 @@
+"""Helpers imported by the notebooks (the notebooks run with notebooks/ as their working directory)."""
