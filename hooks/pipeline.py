@@ -55,5 +55,8 @@ def on_files(files: Files, config) -> Files:
     for page in generated_pages(build.site):
         files.append(File.generated(config, page.src_uri, content=page.content))
     for name, notebook in build.executed.items():
-        files.append(File.generated(config, notebook_src_uri(name), abs_src_path=str(notebook.path)))
+        # A plain File rooted in the cache (not File.generated): mkdocs-jupyter wraps it and reads it from disk.
+        src_dir = notebook.path.parent.parent
+        files.append(File(notebook_src_uri(name), src_dir=str(src_dir), dest_dir=config.site_dir,
+                          use_directory_urls=config.use_directory_urls))
     return files

@@ -11,33 +11,34 @@ def define_env(env):
     build = env.conf["rosetta"]
     site, executed = build.site, build.executed
 
-    def page_url() -> str:
-        return env.page.url if env.page else ""
+    def page_src() -> str:
+        # Links are written relative to the page being rendered.
+        return env.page.file.src_uri
 
     @env.macro
     def feature_matrix() -> str:
-        return matrix.matrix_page(site, page_url())
+        return matrix.matrix_page(site, page_src())
 
     @env.macro
     def topic_page(topic_id: str) -> str:
-        return topics.topic_page(site, executed, topic_id, page_url())
+        return topics.topic_page(site, executed, topic_id, page_src())
 
     @env.macro
     def topic_index() -> str:
-        return topics.topic_index(site, page_url())
+        return topics.topic_index(site, page_src())
 
     @env.macro
     def framework_page(framework_id: str) -> str:
-        return topics.framework_page(site, executed, framework_id, page_url())
+        return topics.framework_page(site, executed, framework_id, page_src())
 
     @env.macro
     def notebook_tabs(notebook: str, snippet: str) -> str:
-        return snippet_tabs(site, executed, notebook, snippet, page_url())
+        return snippet_tabs(site, executed, notebook, snippet, page_src())
 
     @env.macro
     def notebook_index() -> str:
-        return topics.notebook_index(site, executed, page_url())
+        return topics.notebook_index(site, executed, page_src())
 
     @env.macro
     def versions_table() -> str:
-        return versions.versions_page(site, executed, page_url())
+        return versions.versions_page(site, executed, page_src())

@@ -65,8 +65,6 @@ def _fix_for(error: dict) -> str:
         return "use the documented form (lower-case-hyphenated ids, versions like \"2.1\")"
     if kind == "too_short":
         return "give at least one entry"
-    if kind == "value_error":
-        return "see the message above"
     return "compare the value with its field in data/schema/"
 
 
@@ -76,9 +74,13 @@ def parse_model(model: type[Model], raw: object, display_path: str) -> Model:
     except ValidationError as validation:
         first = validation.errors(include_url=False)[0]
         message = first["msg"].removeprefix("Value error, ")
-        if "input" in first and first["type"] not in ("missing", "value_error"):
+        fix = _fix_for(first)
+        if first["type"] == "value_error" and " — " in message:
+            # Our own validators write "problem — fix".
+            message, fix = message.split(" — ", 1)
+        elif "input" in first and first["type"] != "missing":
             message = f"{message} (got {first['input']!r})"
-        raise DataError(display_path, key_path(first["loc"]), message, _fix_for(first)) from None
+        raise DataError(display_path, key_path(first["loc"]), message, fix) from None
 
 
 def read_yaml(path: Path, root: Path) -> object:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from .loading import Site
 from .models import Feature, FeatureCategory, FeatureCell, Framework, SupportLevel
-from .rendering import compact_html, relative_url, render
+from .rendering import compact_html, page_url, relative_url, render
 
 MATRIX_URL = "matrix/"
 
@@ -50,16 +50,17 @@ def levels_used(site: Site, rows: list[MatrixRow]) -> list[SupportLevel]:
     return [level for level in site.levels.levels if level.id in used]
 
 
-def features_table(site: Site, rows: list[MatrixRow], page_url: str, on_matrix_page: bool) -> str:
+def features_table(site: Site, rows: list[MatrixRow], page_src: str, on_matrix_page: bool) -> str:
     """HTML table of rows; off the matrix page each feature links to its matrix row."""
+    here = page_url(page_src)
     return compact_html(render(
         "features_table.html",
         frameworks=site.frameworks,
         rows=rows,
         feature_link=lambda row: f"#{row.anchor}" if on_matrix_page
-        else relative_url(page_url, f"{MATRIX_URL}#{row.anchor}"),
+        else relative_url(here, f"{MATRIX_URL}#{row.anchor}"),
         legend_link=lambda level: f"#legend-{level.id}" if on_matrix_page
-        else relative_url(page_url, f"{MATRIX_URL}#legend-{level.id}"),
+        else relative_url(here, f"{MATRIX_URL}#legend-{level.id}"),
         row_id=(lambda row: row.anchor) if on_matrix_page else (lambda row: ""),
     ))
 
@@ -68,13 +69,13 @@ def legend(site: Site, rows: list[MatrixRow], with_ids: bool) -> str:
     return compact_html(render("legend.html", levels=levels_used(site, rows), with_ids=with_ids))
 
 
-def matrix_page(site: Site, page_url: str) -> str:
+def matrix_page(site: Site, page_src: str) -> str:
     rows = matrix_rows(site)
     return render(
         "matrix.md",
         site=site,
         sections=[(category, [r for r in rows if r.category.id == category.id]) for category in site.categories],
-        table=lambda section_rows: features_table(site, section_rows, page_url, on_matrix_page=True),
+        table=lambda section_rows: features_table(site, section_rows, page_src, on_matrix_page=True),
         legend=legend(site, rows, with_ids=True),
         feature_count=len(rows),
     )

@@ -43,6 +43,27 @@ def relative_url(from_page_url: str, to_url: str) -> str:
     return path + (f"#{fragment}" if fragment else "")
 
 
+def doc_link(from_src_uri: str, to_src_uri: str) -> str:
+    """Markdown link between two docs ('topics/a.md' → 'matrix.md#x' gives '../matrix.md#x').
+
+    Markdown links name source files so that MkDocs resolves them and the strict build rejects
+    any that dangle.
+    """
+    target, _, fragment = to_src_uri.partition("#")
+    path = posixpath.relpath(target, posixpath.dirname(from_src_uri) or ".")
+    return path + (f"#{fragment}" if fragment else "")
+
+
+def page_url(src_uri: str) -> str:
+    """The directory URL MkDocs gives a doc: 'topics/a.md' → 'topics/a/', 'topics/index.md' → 'topics/'."""
+    stem = src_uri.rsplit(".", 1)[0]
+    if stem == "index":
+        return ""
+    if stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
 def code_fence(source: str, language: str = "", title: str = "") -> str:
     """A fenced block whose fence is longer than any backtick run inside (so code can't close it)."""
     longest = max((len(run) for run in re.findall(r"`+", source)), default=0)

@@ -7,12 +7,12 @@ import textwrap
 from .execution import ExecutedNotebook
 from .loading import Site
 from .notebooks import snippet_cells
-from .rendering import code_fence, relative_url, render
+from .rendering import code_fence, doc_link, render
 
-NOTEBOOK_URL = "notebooks/{name}/"
+NOTEBOOK_DOC = "notebooks/{name}.ipynb"
 
 
-def snippet_tabs(site: Site, executed: dict[str, ExecutedNotebook], notebook: str, snippet: str, page_url: str) -> str:
+def snippet_tabs(site: Site, executed: dict[str, ExecutedNotebook], notebook: str, snippet: str, page_src: str) -> str:
     """Markdown for one group of tabs; outputs come from the notebook's single cached execution."""
     source = site.notebooks[notebook]
     indices = source.snippets[snippet]
@@ -33,5 +33,5 @@ def snippet_tabs(site: Site, executed: dict[str, ExecutedNotebook], notebook: st
         "snippet_tabs.md",
         tabs=tabs,
         notebook_title=source.title,
-        notebook_link=relative_url(page_url, NOTEBOOK_URL.format(name=notebook)),
+        notebook_link=doc_link(page_src, NOTEBOOK_DOC.format(name=notebook)),
     )

@@ -5,14 +5,13 @@ from __future__ import annotations
 from .execution import ExecutedNotebook
 from .loading import Site
 from .matrix import features_table, legend, matrix_rows
-from .rendering import relative_url, render
+from .rendering import doc_link, page_url, relative_url, render
 from .snippets import snippet_tabs
 
-TOPIC_URL = "topics/{id}/"
-FRAMEWORK_URL = "frameworks/{id}/"
+TOPIC_DOC = "topics/{id}.md"
 
 
-def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str, page_url: str) -> str:
+def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str, page_src: str) -> str:
     topic = site.topic(topic_id)
     rows = matrix_rows(site, topic.related_features)
     return render(
@@ -20,20 +19,20 @@ def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str,
         topic=topic,
         frameworks=site.frameworks,
         framework_name={f.id: f.name for f in site.frameworks},
-        snippets=[(ref, snippet_tabs(site, executed, ref.notebook, ref.snippet, page_url)) for ref in topic.snippets],
-        features_table=features_table(site, rows, page_url, on_matrix_page=False) if rows else "",
+        snippets=[(ref, snippet_tabs(site, executed, ref.notebook, ref.snippet, page_src)) for ref in topic.snippets],
+        features_table=features_table(site, rows, page_src, on_matrix_page=False) if rows else "",
         legend=legend(site, rows, with_ids=False) if rows else "",
-        matrix_link=relative_url(page_url, "matrix/"),
+        matrix_link=doc_link(page_src, "matrix.md"),
     )
 
 
-def topic_index(site: Site, page_url: str) -> str:
+def topic_index(site: Site, page_src: str) -> str:
     return render("topic_index.md", topics=[
-        (topic, relative_url(page_url, TOPIC_URL.format(id=topic.id))) for topic in site.topics
+        (topic, doc_link(page_src, TOPIC_DOC.format(id=topic.id))) for topic in site.topics
     ])
 
 
-def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_id: str, page_url: str) -> str:
+def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_id: str, page_src: str) -> str:
     framework = site.framework(framework_id)
     environment = next(iter(executed.values())).environment if executed else {}
     installed = environment.get("distributions", {})
@@ -47,17 +46,19 @@ def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_
                         for row in rows if row.category.id == category.id])
             for category in site.categories
         ],
-        feature_link=lambda row: relative_url(page_url, f"matrix/#{row.anchor}"),
-        topics=[(topic, relative_url(page_url, TOPIC_URL.format(id=topic.id)), topic.positions[framework_id])
+        # An HTML list: MkDocs' anchor check does not see ids inside raw HTML, so these are URL links
+        # (tests/test_build.py checks every internal link and fragment of the built site).
+        feature_link=lambda row: relative_url(page_url(page_src), f"matrix/#{row.anchor}"),
+        topics=[(topic, doc_link(page_src, TOPIC_DOC.format(id=topic.id)), topic.positions[framework_id])
                 for topic in site.topics],
     )
 
 
-def notebook_index(site: Site, executed: dict[str, ExecutedNotebook], page_url: str) -> str:
+def notebook_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
     embedded_in = {name: [t for t in site.topics if any(ref.notebook == name for ref in t.snippets)]
                    for name in site.notebooks}
     return render("notebook_index.md", notebooks=[
-        (source, relative_url(page_url, f"notebooks/{name}/"), executed[name].seconds,
-         [(t, relative_url(page_url, TOPIC_URL.format(id=t.id))) for t in embedded_in[name]])
+        (source, doc_link(page_src, f"notebooks/{name}.ipynb"), executed[name].seconds,
+         [(t, doc_link(page_src, TOPIC_DOC.format(id=t.id))) for t in embedded_in[name]])
         for name, source in site.notebooks.items()
     ])

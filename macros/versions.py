@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from .execution import ExecutedNotebook
 from .loading import Site
-from .rendering import relative_url, render
+from .rendering import doc_link, render
 
 
-def versions_page(site: Site, executed: dict[str, ExecutedNotebook], page_url: str) -> str:
+def versions_page(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
     environments = {name: nb.environment for name, nb in executed.items()}
     # Every notebook's cache key includes these versions, so all executions share one environment.
     reference = next(iter(environments.values()))
@@ -20,7 +20,7 @@ def versions_page(site: Site, executed: dict[str, ExecutedNotebook], page_url: s
         tools=[(name, version) for name, version in distributions.items()
                if name not in framework_distributions and version],
         notebooks=[
-            (site.notebooks[name].title, relative_url(page_url, f"notebooks/{name}/"),
+            (site.notebooks[name].title, doc_link(page_src, f"notebooks/{name}.ipynb"),
              nb.notebook.metadata["rosetta"]["executed_at"], nb.seconds)
             for name, nb in executed.items()
         ],
