@@ -18,7 +18,9 @@ from mkdocs.structure.files import File, Files
 from macros.errors import SiteInputError
 from macros.execution import ExecutedNotebook, execute_all
 from macros.loading import Site, load_site
+from macros.notebook_pages import slim_notebook_html
 from macros.pages import generated_pages, navigation, notebook_src_uri
+from macros.rendering import relative_url
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
 
@@ -60,3 +62,19 @@ def on_files(files: Files, config) -> Files:
         files.append(File(notebook_src_uri(name), src_dir=str(src_dir), dest_dir=config.site_dir,
                           use_directory_urls=config.use_directory_urls))
     return files
+
+
+NOTEBOOK_CSS_DIR = "assets/notebook-css/"
+
+
+def on_post_page(output: str, page, config) -> str:
+    if not page.file.src_uri.endswith(".ipynb"):
+        return output
+    output, shared_css = slim_notebook_html(output, relative_url(page.url, NOTEBOOK_CSS_DIR))
+    css_dir = Path(config.site_dir) / NOTEBOOK_CSS_DIR
+    css_dir.mkdir(parents=True, exist_ok=True)
+    for name, css in shared_css.items():
+        path = css_dir / name
+        if not path.exists():  # named by content hash: the same CSS is written once per build
+            path.write_text(css, encoding="utf-8")
+    return output

@@ -72,9 +72,12 @@ def code_fence(source: str, language: str = "", title: str = "") -> str:
     return f"{header}\n{source.rstrip()}\n{fence}"
 
 
-def compact_html(html: str) -> str:
-    """Drop blank lines so Markdown keeps a generated HTML block in one piece."""
-    return "\n".join(line for line in html.splitlines() if line.strip())
+def compact_html(html: str) -> Markup:
+    """Drop blank lines so Markdown keeps a generated HTML block in one piece.
+
+    The input is the output of an autoescaping template, hence safe to mark as markup.
+    """
+    return Markup("\n".join(line for line in html.splitlines() if line.strip()))
 
 
 @lru_cache(maxsize=1)

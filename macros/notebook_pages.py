@@ -1,0 +1,50 @@
+"""Slim the HTML mkdocs-jupyter produces for a notebook page.
+
+Each notebook page inlines ~590 KB of identical CSS and carries loaders for MathJax and Mermaid
+from a CDN. The CSS moves to shared files (downloaded once, cached across pages) and the CDN
+loaders go: the notebooks use neither LaTeX nor Mermaid, and the site loads nothing from another
+origin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
+_SCRIPT = re.compile(r"<script([^>]*)>(.*?)</script>", re.DOTALL)
+# Inline CSS below this size stays inline (a separate request would cost more than it saves).
+MIN_SHARED_CSS = 2048
+
+
+def _is_cdn_loader(attributes: str, body: str) -> bool:
+    if re.search(r'\bsrc=""', attributes):  # MathJax loader with no URL configured
+        return True
+    if "text/x-mathjax-config" in attributes:
+        return True
+    return "mermaid" in body and re.search(r"https?://", body) is not None
+
+
+def slim_notebook_html(html: str, css_url_prefix: str) -> tuple[str, dict[str, str]]:
+    """Return the page with large inline styles replaced by <link>s, and the CSS files to write.
+
+    `css_url_prefix` is the URL of the shared-CSS folder relative to the page.
+    """
+    shared: dict[str, str] = {}
+
+    def move_style(match: re.Match) -> str:
+        css = match.group(1)
+        if ".jp-Mermaid" in css and len(css) < MIN_SHARED_CSS:
+            return ""
+        if len(css) < MIN_SHARED_CSS:
+            return match.group(0)
+        name = f"{hashlib.sha256(css.encode()).hexdigest()[:16]}.css"
+        shared[name] = css
+        return f'<link rel="stylesheet" href="{css_url_prefix}{name}">'
+
+    def drop_loader(match: re.Match) -> str:
+        return "" if _is_cdn_loader(match.group(1), match.group(2)) else match.group(0)
+
+    html = _SCRIPT.sub(drop_loader, html)
+    html = _STYLE.sub(move_style, html)
+    return html, shared

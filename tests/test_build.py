@@ -1,0 +1,190 @@
+"""HTML checks on one strict build of the real site."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import nbformat
+import pytest
+
+from macros.loading import load_site
+from macros.notebooks import snippet_cells
+
+from conftest import ROOT
+
+SITE = load_site(ROOT)
+LABELS = [f.name for f in SITE.frameworks]
+
+
+class _Page(HTMLParser):
+    """Collects ids, links, resource references and tab groups of one HTML page."""
+
+    RESOURCE_ATTRIBUTES = {("script", "src"), ("img", "src"), ("iframe", "src"), ("source", "src"),
+                           ("video", "src"), ("audio", "src"), ("embed", "src"), ("object", "data"),
+                           ("link", "href"), ("image", "href"), ("use", "href")}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []
+        self.resources: list[str] = []
+        self.styles: list[str] = []
+        self.tab_labels: list[str] = []
+        self._in_label = False
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.add(attributes["id"])
+        if tag == "a" and attributes.get("href"):
+            self.links.append(attributes["href"])
+        for name, value in attrs:
+            if (tag, name) in self.RESOURCE_ATTRIBUTES and value:
+                self.resources.append(value)
+            if name == "srcset" and value:
+                self.resources.extend(part.split()[0] for part in value.split(",") if part.strip())
+            if name == "style" and value:
+                self.styles.append(value)
+        self._in_label = tag == "label" and "for" in attributes and attributes["for"].startswith("__tabbed")
+        self._in_style = tag == "style"
+
+    def handle_data(self, data):
+        if self._in_label:
+            self.tab_labels.append(data.strip())
+        if self._in_style:
+            self.styles.append(data)
+
+    def handle_endtag(self, tag):
+        self._in_label = self._in_label and tag != "label"
+        self._in_style = self._in_style and tag != "style"
+
+
+@lru_cache(maxsize=None)
+def parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def html_files(site_dir: Path) -> list[Path]:
+    return sorted(site_dir.rglob("*.html"))
+
+
+def test_matrix_lists_every_feature_with_its_sources(site_dir):
+    matrix = site_dir / "matrix/index.html"
+    html = matrix.read_text(encoding="utf-8")
+    page = parse(matrix)
+    for category in SITE.categories:
+        assert category.id in page.ids
+        for feature in category.features:
+            assert f"feature-{feature.id}" in page.ids, feature.id
+            for cell in feature.cells.values():
+                for url in cell.sources:
+                    assert f'href="{url}"' in html, (feature.id, url)
+    used = {cell.level for c in SITE.categories for f in c.features for cell in f.cells.values()}
+    assert {i.removeprefix("legend-") for i in page.ids if i.startswith("legend-")} == used
+
+
+def test_every_topic_page_exists_and_is_in_the_navigation(site_dir):
+    home = (site_dir / "index.html").read_text(encoding="utf-8")
+    for topic in SITE.topics:
+        page = site_dir / "topics" / topic.id / "index.html"
+        assert page.is_file(), topic.id
+        assert f'href="topics/{topic.id}/"' in home, f"{topic.id} is missing from the navigation"
+        assert topic.title in page.read_text(encoding="utf-8")
+    for framework in SITE.frameworks:
+        assert (site_dir / "frameworks" / framework.id / "index.html").is_file()
+
+
+def test_notebook_pages_show_outputs_and_offer_the_executed_notebook(site_dir):
+    for name, source in SITE.notebooks.items():
+        page = site_dir / "notebooks" / name / "index.html"
+        html = page.read_text(encoding="utf-8")
+        assert source.title in html
+        assert "max |difference|" in html, f"{name}: equivalence check outputs are missing"
+        assert f'href="{name}.ipynb"' in html and "download" in html
+        executed = nbformat.read(site_dir / "notebooks" / name / f"{name}.ipynb", as_version=4)
+        assert executed.metadata["rosetta"]["environment"]["distributions"]["torch"]
+        assert any(cell.get("outputs") for cell in executed.cells if cell.cell_type == "code")
+        assert "TF_ENABLE_ONEDNN_OPTS" not in html and "cuda_" not in html.lower(), "TensorFlow start-up noise"
+
+
+def test_topic_tabs_embed_the_outputs_of_the_same_execution(site_dir):
+    embedded = 0
+    for topic in SITE.topics:
+        page = site_dir / "topics" / topic.id / "index.html"
+        html = page.read_text(encoding="utf-8")
+        labels = parse(page).tab_labels
+        assert labels == LABELS * len(topic.snippets), topic.id
+        for ref in topic.snippets:
+            executed = nbformat.read(site_dir / "notebooks" / ref.notebook / f"{ref.notebook}.ipynb", as_version=4)
+            indices = SITE.notebooks[ref.notebook].snippets[ref.snippet]
+            for cell in snippet_cells(executed, indices):
+                for output in cell.outputs:
+                    first_line = next((line for line in output.text.splitlines() if line.strip()), "")
+                    if first_line:
+                        escaped = first_line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                        assert escaped.strip() in re.sub(r"<[^>]+>", "", html), (topic.id, ref.snippet, first_line)
+                embedded += 1
+    assert embedded >= 3 * len(SITE.topics)
+
+
+def test_versions_page_shows_the_executing_environment(site_dir):
+    html = (site_dir / "versions/index.html").read_text(encoding="utf-8")
+    environment = nbformat.read(site_dir / "notebooks/tensors/tensors.ipynb", as_version=4).metadata["rosetta"]["environment"]
+    for framework in SITE.frameworks:
+        version = environment["distributions"][framework.distribution]
+        assert version and version in html, framework.id
+    import torch, tensorflow, jax  # noqa: E401 — the versions the tests run are those the notebooks ran
+    assert torch.__version__ in html and tensorflow.__version__ in html and jax.__version__ in html
+    assert environment["python"] in html
+
+
+def test_no_page_loads_anything_from_another_origin(site_dir):
+    offenders = []
+    for path in html_files(site_dir):
+        page = parse(path)
+        references = page.resources + [m for s in page.styles for m in re.findall(r"url\(\s*['\"]?([^'\")]+)", s)]
+        references += [m for s in page.styles for m in re.findall(r"@import\s+['\"]([^'\"]+)", s)]
+        for reference in references:
+            scheme = urlsplit(reference).scheme
+            if scheme in ("http", "https") or reference.startswith("//"):
+                offenders.append(f"{path.relative_to(site_dir)}: {reference}")
+    for css in site_dir.rglob("*.css"):
+        for reference in re.findall(r"url\(\s*['\"]?((?:https?:)?//[^'\")]+)", css.read_text(encoding="utf-8")):
+            offenders.append(f"{css.relative_to(site_dir)}: {reference}")
+    assert offenders == []
+
+
+def test_every_internal_link_and_fragment_resolves(site_dir):
+    broken = []
+    for path in html_files(site_dir):
+        page_url = "/" + path.relative_to(site_dir).as_posix()
+        for href in parse(path).links:
+            parts = urlsplit(href)
+            if parts.scheme or href.startswith(("//", "mailto:", "javascript:")):
+                continue
+            target_url = urlsplit(urljoin(page_url, href))
+            target = site_dir / unquote(target_url.path).lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{path.relative_to(site_dir)}: {href}")
+            elif target_url.fragment and target.suffix == ".html" and unquote(target_url.fragment) not in parse(target).ids:
+                broken.append(f"{path.relative_to(site_dir)}: {href} (no such anchor)")
+    assert broken == []
+
+
+def test_search_index_covers_topics_and_leaves_out_prompt_noise(site_dir):
+    index = json.loads((site_dir / "search/search_index.json").read_text(encoding="utf-8"))
+    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    for topic in SITE.topics:
+        assert f"topics/{topic.id}/" in locations
+    text = " ".join(doc["text"] for doc in index["docs"])
+    assert "In [" not in text and "Out[" not in text

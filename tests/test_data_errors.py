@@ -1,0 +1,211 @@
+"""A corpus of broken inputs: each must stop loading with the exact file and key path, and a fix."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from macros.errors import DataError, NotebookError, SiteInputError
+from macros.loading import load_site
+
+from conftest import ROOT, copy_project, run_build
+
+TODAY = dt.date.today()
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = tmp_path / "project"
+    for part in ("data", "notebooks"):
+        shutil.copytree(ROOT / part, root / part)
+    return root
+
+
+def feature_files(root: Path) -> list[Path]:
+    return sorted((root / "data/features").glob("*.yml"))
+
+
+def topic_with_snippets(root: Path) -> Path:
+    return next(p for p in sorted((root / "data/topics").glob("*.yml")) if yaml.safe_load(p.read_text())["snippets"])
+
+
+def edit(path: Path, change) -> None:
+    data = yaml.safe_load(path.read_text())
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+
+
+def rel(root: Path, path: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+def first_cell(data, framework="pytorch"):
+    return data["features"][0]["cells"][framework]
+
+
+# Each case: (name, function(root) → (file, key path) it breaks, fragment the message must contain)
+def yaml_syntax_error(root):
+    path = feature_files(root)[0]
+    path.write_text(path.read_text() + "\nbroken: [unclosed\n")
+    return rel(root, path), "line", "YAML syntax error"
+
+
+def missing_field(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: first_cell(d).pop("note"))
+    return rel(root, path), "features[0].cells.pytorch.note", "Field required"
+
+
+def unknown_framework(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: d["features"][0]["cells"].__setitem__("mxnet", d["features"][0]["cells"].pop("jax")))
+    return rel(root, path), "features[0].cells.mxnet", "'mxnet' is not a framework"
+
+
+def missing_framework(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: d["features"][0]["cells"].pop("jax"))
+    return rel(root, path), "features[0].cells.jax", "the cell for jax is missing"
+
+
+def unknown_level(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: first_cell(d, "jax").__setitem__("level", "builtin"))
+    return rel(root, path), "features[0].cells.jax.level", "'builtin' is not a support level"
+
+
+def duplicate_feature_id(root):
+    first, second = feature_files(root)[:2]
+    taken = yaml.safe_load(first.read_text())["features"][0]["id"]
+    edit(second, lambda d: d["features"][0].__setitem__("id", taken))
+    return rel(root, second), "features[0].id", f"duplicate id '{taken}'"
+
+
+def dangling_feature(root):
+    path = topic_with_snippets(root)
+    edit(path, lambda d: d.__setitem__("related_features", ["no-such-feature"]))
+    return rel(root, path), "related_features[0]", "no feature has the id 'no-such-feature'"
+
+
+def dangling_notebook(root):
+    path = topic_with_snippets(root)
+    edit(path, lambda d: d["snippets"][0].__setitem__("notebook", "no-such-notebook"))
+    return rel(root, path), "snippets[0].notebook", "notebooks/no-such-notebook.py does not exist"
+
+
+def dangling_cell_tag(root):
+    path = topic_with_snippets(root)
+    edit(path, lambda d: d["snippets"][0].__setitem__("snippet", "no-such-snippet"))
+    return rel(root, path), "snippets[0].snippet", "is tagged 'no-such-snippet'"
+
+
+def non_https_url(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: first_cell(d)["sources"].__setitem__(0, "http://pytorch.org/docs"))
+    return rel(root, path), "features[0].cells.pytorch.sources[0]", "is not an https URL"
+
+
+def malformed_url(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: first_cell(d)["sources"].__setitem__(0, "https://pytorch org/docs"))
+    return rel(root, path), "features[0].cells.pytorch.sources[0]", "not a well-formed URL"
+
+
+def future_review_date(root):
+    path = topic_with_snippets(root)
+    edit(path, lambda d: d.__setitem__("last_reviewed", TODAY + dt.timedelta(days=30)))
+    return rel(root, path), "last_reviewed", "is in the future"
+
+
+def file_name_differs_from_id(root):
+    path = feature_files(root)[0]
+    renamed = path.with_name("renamed-category.yml")
+    path.rename(renamed)
+    return rel(root, renamed), "id", "differs from the file name 'renamed-category'"
+
+
+def script_in_text(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: first_cell(d).__setitem__("note", "Looks fine <script>alert(1)</script>"))
+    return rel(root, path), "features[0].cells.pytorch.note", "contains an HTML tag"
+
+
+def unquoted_version(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: first_cell(d).__setitem__("since", 2.0))
+    return rel(root, path), "features[0].cells.pytorch.since", "Input should be a valid string"
+
+
+def misspelt_key(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: first_cell(d).__setitem__("notes", "typo of note"))
+    return rel(root, path), "features[0].cells.pytorch.notes", "Extra inputs are not permitted"
+
+
+def framework_missing_licence(root):
+    path = root / "data/frameworks/jax.yml"
+    edit(path, lambda d: d.pop("licence"))
+    return rel(root, path), "licence", "Field required"
+
+
+def malformed_date(root):
+    path = topic_with_snippets(root)
+    edit(path, lambda d: d.__setitem__("last_reviewed", "21/11/2026"))
+    return rel(root, path), "last_reviewed", "date"
+
+
+def duplicate_level(root):
+    path = root / "data/support_levels.yml"
+    edit(path, lambda d: d["levels"].append(dict(d["levels"][0])))
+    return rel(root, path), f"levels[{len(yaml.safe_load(path.read_text())['levels']) - 1}].id", "duplicate id"
+
+
+def notebook_cell_with_two_frameworks(root):
+    path = root / "notebooks/tensors.py"
+    path.write_text(path.read_text().replace('# %% tags=["pytorch", "eager-arithmetic"]',
+                                             '# %% tags=["pytorch", "jax", "eager-arithmetic"]'))
+    return rel(root, path), "cell", "should be one framework id and one snippet name"
+
+
+CASES = [yaml_syntax_error, missing_field, unknown_framework, missing_framework, unknown_level,
+         duplicate_feature_id, dangling_feature, dangling_notebook, dangling_cell_tag, non_https_url,
+         malformed_url, future_review_date, file_name_differs_from_id, script_in_text, unquoted_version,
+         misspelt_key, framework_missing_licence, malformed_date, duplicate_level,
+         notebook_cell_with_two_frameworks]
+
+
+def test_the_real_data_loads():
+    site = load_site(ROOT, today=TODAY)
+    assert site.categories and site.topics and len(site.frameworks) == 3
+
+
+@pytest.mark.parametrize("breakage", CASES, ids=[case.__name__ for case in CASES])
+def test_broken_input_names_file_key_path_and_fix(project, breakage):
+    expected_file, expected_key, fragment = breakage(project)
+    with pytest.raises(SiteInputError) as raised:
+        load_site(project, today=TODAY)
+    error = raised.value
+    message = str(error)
+    assert error.file == expected_file, message
+    assert error.key_path.startswith(expected_key), message
+    assert fragment in message
+    assert "\n" not in message and " — fix: " in message and error.fix.strip()
+    assert isinstance(error, NotebookError if expected_file.startswith("notebooks/") else DataError)
+
+
+def test_broken_data_stops_the_build_with_one_line_and_no_site(tmp_path):
+    project = copy_project(tmp_path / "project")
+    path = feature_files(project)[0]
+    edit(path, lambda d: first_cell(d, "jax").__setitem__("level", "builtin"))
+    site = tmp_path / "site"
+    result = run_build(project, site)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, result.stderr
+    assert f"{rel(project, path)}: features[0].cells.jax.level: 'builtin' is not a support level" in errors[0]
+    assert "Traceback" not in result.stderr
+    assert not site.exists() or not any(site.iterdir()), "a failed build must not publish a partial site"

@@ -1,0 +1,154 @@
+"""The macros' pure functions and templates, without MkDocs, on a small hand-made Site."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import nbformat
+import pytest
+
+from macros.execution import ExecutedNotebook
+from macros.loading import Site
+from macros.matrix import features_table, legend, levels_used, matrix_page, matrix_rows
+from macros.models import (Feature, FeatureCategory, FeatureCell, Framework, SupportLevel, SupportLevels, Topic)
+from macros.notebooks import NotebookSource, snippet_index
+from macros.rendering import code_fence, compact_html, doc_link, inline_text, page_url, relative_url, source_label
+from macros.snippets import snippet_tabs
+from macros.topics import framework_page, topic_page
+
+FRAMEWORK_IDS = ("pytorch", "tensorflow", "jax")
+NAMES = {"pytorch": "PyTorch", "tensorflow": "TensorFlow", "jax": "JAX"}
+
+
+def framework(framework_id: str, order: int) -> Framework:
+    url = f"https://{framework_id}.example.org/"
+    return Framework(id=framework_id, name=NAMES[framework_id], order=order, module=framework_id,
+                     distribution=framework_id, maintainer="Someone",
+                     first_release={"version": "0.1", "date": dt.date(2016, 1, 1), "source": url},
+                     licence="Apache-2.0", licence_source=url, home=url, docs=url, repository=url,
+                     high_level_api="Layers", summary="A framework.")
+
+
+def cell(level: str, note: str = "A note.") -> FeatureCell:
+    return FeatureCell(level=level, api="x.y", since="1.0", note=note, sources=["https://docs.example.org/a"])
+
+
+@pytest.fixture
+def site() -> Site:
+    levels = SupportLevels(levels=[
+        SupportLevel(id="built-in", label="Built in", symbol="●", description="In the box."),
+        SupportLevel(id="partial", label="Partial", symbol="◔", description="Some of it."),
+        SupportLevel(id="none", label="None", symbol="–", description="Not offered."),
+    ])
+    category = FeatureCategory(id="autodiff", title="Autodiff", order=1, description="Gradients.", features=[
+        Feature(id="grad", name="Gradients", description="Reverse mode.",
+                cells={"pytorch": cell("built-in"), "tensorflow": cell("built-in"), "jax": cell("partial")}),
+    ])
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Demo notebook"),
+        *[nbformat.v4.new_code_cell(f"print('{f}')", metadata={"tags": [f, "hello"]}) for f in FRAMEWORK_IDS],
+    ])
+    source = NotebookSource(name="demo", path=None, title="Demo notebook",
+                            snippets=snippet_index(nb, "notebooks/demo.py", set(FRAMEWORK_IDS)))
+    topic = Topic(id="gradients", title="Gradients", order=1, summary="About `grad`.",
+                  positions={f: f"{NAMES[f]} position." for f in FRAMEWORK_IDS},
+                  related_features=["grad"], snippets=[{"notebook": "demo", "snippet": "hello", "caption": "Hi"}],
+                  verdict=[{"condition": "you need gradients", "choice": "any of them"}],
+                  sources=[{"title": "Docs", "url": "https://docs.example.org/"}],
+                  applies_to={"pytorch": "2.13", "tensorflow": "2.21", "jax": "0.10"},
+                  last_reviewed=dt.date(2026, 1, 1))
+    return Site(frameworks=tuple(framework(f, i) for i, f in enumerate(FRAMEWORK_IDS, 1)), levels=levels,
+                categories=(category,), topics=(topic,), notebooks={"demo": source})
+
+
+@pytest.fixture
+def executed(site) -> dict:
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Demo notebook")])
+    for index, framework_id in enumerate(FRAMEWORK_IDS):
+        code = nbformat.v4.new_code_cell(f"print('{framework_id}')", metadata={"tags": [framework_id, "hello"]})
+        code.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"\x1b[31mhello from {framework_id}\x1b[0m\n")]
+        if framework_id == "jax":
+            code.outputs.append(nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="}))
+        nb.cells.append(code)
+    environment = {"python": "3.11", "platform": "Linux", "machine": "x86_64", "cpu_count": 2,
+                   "distributions": {"pytorch": "2.13.0", "tensorflow": "2.21.0", "jax": "0.10.2"}}
+    nb.metadata["rosetta"] = {"executed_at": "2026-11-21T00:00:00Z", "environment": environment}
+    return {"demo": ExecutedNotebook("demo", None, nb, environment, 1.0, from_cache=True)}
+
+
+def test_inline_text_escapes_html_and_keeps_code():
+    assert str(inline_text("a <script>alert(1)</script> `x < y`")) == \
+        "a &lt;script&gt;alert(1)&lt;/script&gt; <code>x &lt; y</code>"
+
+
+def test_links_between_pages():
+    assert doc_link("topics/a.md", "matrix.md#feature-x") == "../matrix.md#feature-x"
+    assert doc_link("index.md", "topics/a.md") == "topics/a.md"
+    assert page_url("topics/a.md") == "topics/a/" and page_url("index.md") == "" and page_url("topics/index.md") == "topics/"
+    assert relative_url("topics/a/", "matrix/#feature-x") == "../../matrix/#feature-x"
+    assert relative_url("", "matrix/#legend") == "matrix/#legend"
+    assert source_label("https://www.tensorflow.org/guide/autodiff/") == "tensorflow.org/guide/autodiff"
+
+
+def test_code_fence_outlasts_backticks_in_the_code():
+    fence = code_fence("s = '```'\n", "python")
+    assert fence.startswith("````python\n") and fence.endswith("\n````")
+
+
+def test_compact_html_removes_blank_lines():
+    assert compact_html("<table>\n\n  <tr>\n \n</table>") == "<table>\n  <tr>\n</table>"
+
+
+def test_matrix_rows_follow_framework_order_and_legend_shows_only_used_levels(site):
+    rows = matrix_rows(site)
+    assert [c.framework.id for c in rows[0].cells] == list(FRAMEWORK_IDS)
+    assert [level.id for level in levels_used(site, rows)] == ["built-in", "partial"]
+    html = legend(site, rows, with_ids=True)
+    assert 'id="legend-partial"' in html and "legend-none" not in html
+
+
+def test_feature_table_escapes_data_text(site):
+    hostile = Feature.model_construct(id="grad", name="<b>bold</b>", description="<script>alert(1)</script>",
+                                      cells=site.categories[0].features[0].cells)
+    category = FeatureCategory.model_construct(**{**dict(site.categories[0]), "features": [hostile]})
+    unsafe_site = Site(site.frameworks, site.levels, (category,), site.topics, site.notebooks)
+    html = features_table(unsafe_site, matrix_rows(unsafe_site), "matrix.md", on_matrix_page=True)
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+
+
+def test_matrix_page_has_permalinks_badges_and_sources(site):
+    page = matrix_page(site, "matrix.md")
+    assert 'id="feature-grad"' in page and 'href="#feature-grad"' in page
+    assert 'href="#legend-partial"' in page and "https://docs.example.org/a" in page
+    assert "## Autodiff { #autodiff }" in page
+
+
+def test_off_matrix_tables_link_back_to_the_matrix(site):
+    html = features_table(site, matrix_rows(site), "topics/gradients.md", on_matrix_page=False)
+    assert 'href="../../matrix/#feature-grad"' in html and 'id="feature-grad"' not in html
+
+
+def test_snippet_tabs_are_linked_labels_with_outputs(site, executed):
+    markdown = snippet_tabs(site, executed, "demo", "hello", "topics/gradients.md")
+    labels = [line for line in markdown.splitlines() if line.startswith("=== ")]
+    assert labels == ['=== "PyTorch"', '=== "TensorFlow"', '=== "JAX"']
+    assert "    ```text title=\"Output\"\n    hello from pytorch" in markdown
+    assert "\x1b" not in markdown, "terminal colour codes are stripped"
+    assert 'alt="Plot output of the JAX cell" src="data:image/png;base64,iVBORw0KGgo="' in markdown
+    assert "[Demo notebook](../notebooks/demo.ipynb)" in markdown
+
+
+def test_topic_page_has_every_section(site, executed):
+    page = topic_page(site, executed, "gradients", "topics/gradients.md")
+    for heading in ("# Gradients", "## Where each framework stands", "## The same code in each framework",
+                    "## Related rows of the feature matrix", "## Verdict", "## Sources"):
+        assert heading in page
+    assert "**If you need gradients:** any of them" in page
+    assert "PyTorch 2.13 · TensorFlow 2.21 · JAX 0.10" in page and "2026-01-01" in page
+
+
+def test_framework_page_lists_every_feature_and_topic(site, executed):
+    page = framework_page(site, executed, "jax", "frameworks/jax.md")
+    assert "Partial" in page and "../../matrix/#feature-grad" in page and "../topics/gradients.md" in page
+    assert "0.10.2" in page
