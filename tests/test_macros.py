@@ -152,3 +152,19 @@ def test_framework_page_lists_every_feature_and_topic(site, executed):
     page = framework_page(site, executed, "jax", "frameworks/jax.md")
     assert "Partial" in page and "../../matrix/#feature-grad" in page and "../topics/gradients.md" in page
     assert "0.10.2" in page
+
+
+def test_notebook_pages_share_large_css_and_drop_cdn_loaders():
+    from macros.notebook_pages import slim_notebook_html
+
+    big = ".jupyter-wrapper{--x: 1}" * 200
+    html = (f"<style>{big}</style><style>pre {{ x: 1 }}</style>"
+            '<script src=""> </script><script type="text/x-mathjax-config">init_mathjax()</script>'
+            '<script type="module">const m = await import("https://cdn.example/mermaid.js"); // mermaid</script>'
+            "<script>var keep = 1</script>")
+    slimmed, shared = slim_notebook_html(html, "../../assets/notebook-css/")
+    (name, css), = shared.items()
+    assert css == big and f'<link rel="stylesheet" href="../../assets/notebook-css/{name}">' in slimmed
+    assert "<style>pre { x: 1 }</style>" in slimmed, "small styles stay inline"
+    assert "https://" not in slimmed and "mathjax" not in slimmed and 'src=""' not in slimmed
+    assert "<script>var keep = 1</script>" in slimmed
