@@ -13,6 +13,7 @@ import re
 
 _STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
 _SCRIPT = re.compile(r"<script([^>]*)>(.*?)</script>", re.DOTALL)
+_SCROLLABLE = re.compile(r'<div class="(highlight-ipynb|jp-RenderedText)')
 # Inline CSS below this size stays inline (a separate request would cost more than it saves).
 MIN_SHARED_CSS = 2048
 
@@ -47,4 +48,6 @@ def slim_notebook_html(html: str, css_url_prefix: str) -> tuple[str, dict[str, s
 
     html = _SCRIPT.sub(drop_loader, html)
     html = _STYLE.sub(move_style, html)
+    # Code and output blocks scroll sideways when long; keyboard users must be able to reach them.
+    html = _SCROLLABLE.sub(r'<div tabindex="0" class="\1', html)
     return html, shared

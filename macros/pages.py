@@ -37,8 +37,8 @@ def navigation(site: Site) -> list:
     return [
         {"Home": "index.md"},
         {"Feature matrix": "matrix.md"},
-        {"Topics": ["topics/index.md"] + [{t.title: f"topics/{t.id}.md"} for t in site.topics]},
+        {"Topics": [{"All topics": "topics/index.md"}] + [{t.title: f"topics/{t.id}.md"} for t in site.topics]},
         {"Frameworks": [{f.name: f"frameworks/{f.id}.md"} for f in site.frameworks]},
-        {"Notebooks": ["notebooks/index.md"] + [{nb.title: notebook_src_uri(name)} for name, nb in site.notebooks.items()]},
+        {"Notebooks": [{"All notebooks": "notebooks/index.md"}] + [{nb.title: notebook_src_uri(name)} for name, nb in site.notebooks.items()]},
         {"Versions": "versions.md"},
     ]

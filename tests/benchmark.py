@@ -61,7 +61,7 @@ def search_latency(site: Path, queries: list[str]) -> list[tuple[str, float]]:
             page.wait_for_timeout(200)
             started = time.perf_counter()
             field.fill(query)
-            page.wait_for_selector(".md-search-result__item", timeout=10_000)
+            page.wait_for_selector(".md-search-result__item", state="attached", timeout=10_000)
             timings.append((query, (time.perf_counter() - started) * 1000))
         browser.close()
     server.shutdown()

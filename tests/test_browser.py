@@ -60,7 +60,7 @@ def search(page, query: str) -> list[str]:
     field.focus()
     field.fill("")
     field.type(query)
-    page.wait_for_selector(".md-search-result__item", timeout=10_000)
+    page.wait_for_selector(".md-search-result__item", state="attached", timeout=10_000)
     page.wait_for_timeout(300)
     return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
 

@@ -136,7 +136,7 @@ def test_snippet_tabs_are_linked_labels_with_outputs(site, executed):
     assert "    ```text title=\"Output\"\n    hello from pytorch" in markdown
     assert "\x1b" not in markdown, "terminal colour codes are stripped"
     assert 'alt="Plot output of the JAX cell" src="data:image/png;base64,iVBORw0KGgo="' in markdown
-    assert "[Demo notebook](../notebooks/demo.ipynb)" in markdown
+    assert "[Demo notebook](../notebooks/demo.ipynb)" in markdown and "{: .rosetta-snippet-source }" in markdown
 
 
 def test_topic_page_has_every_section(site, executed):
