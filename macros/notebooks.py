@@ -92,6 +92,12 @@ def read_notebook_source(path: Path, root: Path, framework_ids: set[str]) -> Not
     if not title:
         raise NotebookError(display_path, "first markdown cell", "has no `# Title` heading",
                             "start the notebook with a markdown cell holding a level-1 heading")
+    for index, cell in enumerate(nb.cells):
+        heading = re.search(r"^#+\s+.*`.*$", cell.source, flags=re.MULTILINE) if cell.cell_type == "markdown" else None
+        if heading:
+            # mkdocs-jupyter slugs such headings differently in the page and in its table of contents.
+            raise NotebookError(display_path, f"cell {index + 1} heading", f"'{heading.group(0)}' has a code span",
+                                "write the heading without backticks")
     depends_on = tuple(nb.metadata.get("rosetta", {}).get("depends_on", []))
     for dependency in depends_on:
         if not (root / dependency).is_file():

@@ -151,7 +151,7 @@ assert_agree("final first-layer weights", {
 }, rtol=1e-4, atol=1e-5)
 
 # %% [markdown]
-# ## Keras `fit` does the same thing
+# ## Keras fit does the same thing
 #
 # `fit` runs the same step in a compiled loop. With one batch per epoch and no shuffling, each of
 # its epochs is one step of the loop above.

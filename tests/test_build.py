@@ -35,8 +35,10 @@ class _Page(HTMLParser):
         self.resources: list[str] = []
         self.styles: list[str] = []
         self.tab_labels: list[str] = []
+        self.scripts: list[str] = []
         self._in_label = False
         self._in_style = False
+        self._in_script = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
@@ -44,8 +46,10 @@ class _Page(HTMLParser):
             self.ids.add(attributes["id"])
         if tag == "a" and attributes.get("href"):
             self.links.append(attributes["href"])
+        # <link rel="canonical"> and "alternate" name the page's address; they load nothing.
+        loads = not (tag == "link" and attributes.get("rel") in ("canonical", "alternate"))
         for name, value in attrs:
-            if (tag, name) in self.RESOURCE_ATTRIBUTES and value:
+            if (tag, name) in self.RESOURCE_ATTRIBUTES and value and loads:
                 self.resources.append(value)
             if name == "srcset" and value:
                 self.resources.extend(part.split()[0] for part in value.split(",") if part.strip())
@@ -53,8 +57,11 @@ class _Page(HTMLParser):
                 self.styles.append(value)
         self._in_label = tag == "label" and "for" in attributes and attributes["for"].startswith("__tabbed")
         self._in_style = tag == "style"
+        self._in_script = tag == "script"
 
     def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
         if self._in_label:
             self.tab_labels.append(data.strip())
         if self._in_style:
@@ -63,6 +70,7 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag):
         self._in_label = self._in_label and tag != "label"
         self._in_style = self._in_style and tag != "style"
+        self._in_script = self._in_script and tag != "script"
 
 
 @lru_cache(maxsize=None)
@@ -152,6 +160,8 @@ def test_no_page_loads_anything_from_another_origin(site_dir):
         page = parse(path)
         references = page.resources + [m for s in page.styles for m in re.findall(r"url\(\s*['\"]?([^'\")]+)", s)]
         references += [m for s in page.styles for m in re.findall(r"@import\s+['\"]([^'\"]+)", s)]
+        # Inline scripts that would fetch code from elsewhere (e.g. a CDN import of Mermaid).
+        references += [m for s in page.scripts for m in re.findall(r"(https?://[^\s'\"`)]+)", s)]
         for reference in references:
             scheme = urlsplit(reference).scheme
             if scheme in ("http", "https") or reference.startswith("//"):

@@ -171,7 +171,13 @@ def notebook_cell_with_two_frameworks(root):
     return rel(root, path), "cell", "should be one framework id and one snippet name"
 
 
-CASES = [yaml_syntax_error, missing_field, unknown_framework, missing_framework, unknown_level,
+def code_span_in_notebook_heading(root):
+    path = root / "notebooks/tensors.py"
+    path.write_text(path.read_text().replace("# ## To and from NumPy", "# ## To and from `numpy`"))
+    return rel(root, path), "cell", "has a code span"
+
+
+CASES = [code_span_in_notebook_heading, yaml_syntax_error, missing_field, unknown_framework, missing_framework, unknown_level,
          duplicate_feature_id, dangling_feature, dangling_notebook, dangling_cell_tag, non_https_url,
          malformed_url, future_review_date, file_name_differs_from_id, script_in_text, unquoted_version,
          misspelt_key, framework_missing_licence, malformed_date, duplicate_level,
