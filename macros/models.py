@@ -125,7 +125,8 @@ class FeatureCategory(_Strict):
 class SnippetReference(_Strict):
     notebook: Identifier = Field(description="Notebook name: notebooks/<notebook>.py.")
     snippet: Identifier = Field(description="Snippet tag carried by one cell per framework.")
-    caption: PlainText
+    title: PlainText = Field(description="Short heading above the tabs.")
+    caption: PlainText = Field(description="What the code shows, one or two sentences.")
 
 
 class Source(_Strict):

@@ -52,7 +52,7 @@ def site() -> Site:
                             snippets=snippet_index(nb, "notebooks/demo.py", set(FRAMEWORK_IDS)))
     topic = Topic(id="gradients", title="Gradients", order=1, summary="About `grad`.",
                   positions={f: f"{NAMES[f]} position." for f in FRAMEWORK_IDS},
-                  related_features=["grad"], snippets=[{"notebook": "demo", "snippet": "hello", "caption": "Hi"}],
+                  related_features=["grad"], snippets=[{"notebook": "demo", "snippet": "hello", "title": "Hello", "caption": "Says hello."}],
                   verdict=[{"condition": "you need gradients", "choice": "any of them"}],
                   sources=[{"title": "Docs", "url": "https://docs.example.org/"}],
                   applies_to={"pytorch": "2.13", "tensorflow": "2.21", "jax": "0.10"},
