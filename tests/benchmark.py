@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from conftest import BUILD_ENVIRONMENT, ROOT, copy_project  # noqa: E402
+from conftest import BUILD_ENVIRONMENT, ROOT, _QuietHandler, copy_project  # noqa: E402
 
 
 def build(project: Path, site: Path, cache: Path) -> float:
@@ -45,8 +45,7 @@ def search_latency(site: Path, queries: list[str]) -> list[tuple[str, float]]:
 
     from test_browser import CHROMIUM, CHROMIUM_FLAGS
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    handler.log_message = lambda *args: None
+    handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     timings = []
@@ -54,14 +53,19 @@ def search_latency(site: Path, queries: list[str]) -> list[tuple[str, float]]:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page()
         page.goto(f"http://127.0.0.1:{server.server_port}/")
+        page.wait_for_timeout(1000)  # let the search worker load the index before timing queries
         for query in queries:
             page.evaluate("document.getElementById('__search').checked = true")
             field = page.locator("input.md-search__input")
+            field.focus()
             field.fill("")
-            page.wait_for_timeout(200)
+            page.wait_for_timeout(300)
             started = time.perf_counter()
             field.fill(query)
-            page.wait_for_selector(".md-search-result__item", state="attached", timeout=10_000)
+            field.press("End")  # Material reacts to key events as well as input events
+            page.wait_for_function(
+                "q => document.querySelector('.md-search-result__meta')?.textContent.match(/\\d/)"
+                " && document.querySelector('.md-search-result__item')", arg=query, timeout=10_000)
             timings.append((query, (time.perf_counter() - started) * 1000))
         browser.close()
     server.shutdown()
