@@ -49,6 +49,10 @@ def feature_cells(display_path: str, category: FeatureCategory, framework_ids: s
             if cell.level not in level_ids:
                 raise DataError(display_path, f"{where}.{framework_id}.level", f"'{cell.level}' is not a support level",
                                 f"use one of {', '.join(sorted(level_ids))} (data/support_levels.yml)")
+            if cell.level == "deprecated" and cell.deprecation is None:
+                raise DataError(display_path, f"{where}.{framework_id}.deprecation",
+                                "a deprecated cell does not say since when or what replaces it",
+                                "add `deprecation: {since, replacement, source}`")
 
 
 def topic_references(display_path: str, topic: Topic, framework_ids: set[str], feature_ids: set[str],
@@ -80,3 +84,38 @@ def topic_references(display_path: str, topic: Topic, framework_ids: set[str], f
     if topic.last_reviewed > today:
         raise DataError(display_path, "last_reviewed", f"{topic.last_reviewed} is in the future",
                         f"use the date the page was actually reviewed (today is {today})")
+
+
+def evidence_references(display_path: str, where: str, evidence, feature_ids: set[str], topic_ids: set[str],
+                        notebooks: dict[str, NotebookSource], measurement_ids: set[str]) -> None:
+    kinds = [k for k in ("source", "feature", "topic", "notebook", "measurement") if getattr(evidence, k)]
+    if len(kinds) != 1:
+        raise DataError(display_path, where, f"names {len(kinds)} kinds of evidence ({', '.join(kinds) or 'none'})",
+                        "give exactly one of source, feature, topic, notebook, measurement per entry")
+    known = {"feature": feature_ids, "topic": topic_ids, "notebook": set(notebooks), "measurement": measurement_ids}
+    kind = kinds[0]
+    if kind in known and getattr(evidence, kind) not in known[kind]:
+        raise DataError(display_path, f"{where}.{kind}", f"no {kind} has the id '{getattr(evidence, kind)}'",
+                        f"use an existing {kind} id or remove the entry")
+
+
+def reason_references(display_path: str, where: str, reason, feature_ids: set[str], topic_ids: set[str]) -> None:
+    if reason.feature and reason.feature not in feature_ids:
+        raise DataError(display_path, f"{where}.feature", f"no feature has the id '{reason.feature}'",
+                        "use an id from data/features/*.yml")
+    if reason.topic and reason.topic not in topic_ids:
+        raise DataError(display_path, f"{where}.topic", f"no topic has the id '{reason.topic}'",
+                        "use an id from data/topics/*.yml")
+    if not (reason.feature or reason.topic):
+        raise DataError(display_path, where, "a reason links to neither a feature nor a topic",
+                        "add `feature:` or `topic:` so readers can check the reason")
+
+
+def rosetta_rows(display_path: str, category, framework_ids: set[str]) -> None:
+    for i, row in enumerate(category.rows):
+        _every_framework(display_path, f"rows[{i}].code", row.code, framework_ids, "the code")
+        _every_framework(display_path, f"rows[{i}].sources", row.sources, framework_ids, "the source")
+        for framework_id in row.closest_idiom:
+            if framework_id not in framework_ids:
+                raise DataError(display_path, f"rows[{i}].closest_idiom.{framework_id}",
+                                f"'{framework_id}' is not a framework", f"use one of {', '.join(sorted(framework_ids))}")

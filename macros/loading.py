@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .errors import DataError, key_path
-from .models import FeatureCategory, Framework, SupportLevels, Topic
+from .models import FeatureCategory, Framework, RosettaCategory, SeedArticle, Situation, SupportLevels, Topic
 from .notebooks import NotebookSource, read_notebook_source
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -31,6 +31,9 @@ class Site:
     categories: tuple[FeatureCategory, ...]  # in page order
     topics: tuple[Topic, ...]  # in nav order
     notebooks: dict[str, NotebookSource]
+    claims: tuple[SeedArticle, ...] = ()  # in page order
+    situations: tuple[Situation, ...] = ()
+    rosetta: tuple[RosettaCategory, ...] = ()
 
     @property
     def framework_ids(self) -> list[str]:
@@ -99,14 +102,14 @@ def read_yaml(path: Path, root: Path) -> object:
     return raw
 
 
-def _load_folder(root: Path, folder: str, model: type[Model]) -> list[tuple[str, Model]]:
+def _load_folder(root: Path, folder: str, model: type[Model], required: bool = True) -> list[tuple[str, Model]]:
     loaded = []
     for path in sorted((root / folder).glob("*.yml")):
         display_path = path.relative_to(root).as_posix()
         item = parse_model(model, read_yaml(path, root), display_path)
         checks.file_name_matches_id(display_path, path.stem, item.id)
         loaded.append((display_path, item))
-    if not loaded:
+    if not loaded and required:
         raise DataError(folder, "", "holds no .yml files", f"add at least one {model.__name__} file")
     return loaded
 
@@ -141,10 +144,49 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
     for display_path, topic in topics:
         checks.topic_references(display_path, topic, framework_ids, feature_ids, notebooks, today)
 
+    topic_ids = {t.id for _, t in topics}
+    measurement_ids: set[str] = set()
+    claims = _load_folder(root, "data/claims", SeedArticle, required=False)
+    checks.unique_ids(claims, lambda a: [(f"claims[{i}].id", c.id) for i, c in enumerate(a.claims)])
+    for display_path, article in claims:
+        if not (root.parent / "shared" / "seeds" / article.seed_file).is_file() and (root.parent / "shared").is_dir():
+            raise DataError(display_path, "seed_file", f"shared/seeds/{article.seed_file} does not exist",
+                            "use the file name of the seed article this audits")
+        for i, claim in enumerate(article.claims):
+            for j, evidence in enumerate(claim.evidence):
+                checks.evidence_references(display_path, f"claims[{i}].evidence[{j}]", evidence, feature_ids,
+                                           topic_ids, notebooks, measurement_ids)
+
+    situations = _load_folder(root, "data/situations", Situation, required=False)
+    for display_path, situation in situations:
+        for i, framework_id in enumerate(situation.recommendation):
+            if framework_id not in framework_ids:
+                raise DataError(display_path, f"recommendation[{i}]", f"'{framework_id}' is not a framework",
+                                f"use one of {', '.join(sorted(framework_ids))}")
+        for i, reason in enumerate(situation.reasons):
+            checks.reason_references(display_path, f"reasons[{i}]", reason, feature_ids, topic_ids)
+        if situation.last_reviewed > today:
+            raise DataError(display_path, "last_reviewed", f"{situation.last_reviewed} is in the future",
+                            f"use the date the entry was actually reviewed (today is {today})")
+
+    rosetta = load_rosetta(root, framework_ids)
+
     return Site(
         frameworks=tuple(sorted((f for _, f in frameworks), key=lambda f: f.order)),
         levels=levels,
         categories=tuple(sorted((c for _, c in categories), key=lambda c: (c.order, c.id))),
         topics=tuple(sorted((t for _, t in topics), key=lambda t: (t.order, t.id))),
         notebooks=notebooks,
+        claims=tuple(sorted((a for _, a in claims), key=lambda a: (a.order, a.id))),
+        situations=tuple(sorted((s for _, s in situations), key=lambda s: (s.order, s.id))),
+        rosetta=rosetta,
     )
+
+
+def load_rosetta(root: Path, framework_ids: set[str]) -> tuple[RosettaCategory, ...]:
+    """data/rosetta/ on its own (the Rosetta tests need nothing else)."""
+    rosetta = _load_folder(Path(root), "data/rosetta", RosettaCategory, required=False)
+    checks.unique_ids(rosetta, lambda c: [(f"rows[{i}].id", r.id) for i, r in enumerate(c.rows)])
+    for display_path, category in rosetta:
+        checks.rosetta_rows(display_path, category, framework_ids)
+    return tuple(sorted((c for _, c in rosetta), key=lambda c: (c.order, c.id)))

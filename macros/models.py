@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
@@ -95,20 +95,47 @@ class SupportLevels(_Strict):
     levels: list[SupportLevel] = Field(min_length=1)
 
 
+class Deprecation(_Strict):
+    """A deprecation or move, as data: when, what replaces it, and who says so."""
+
+    since: Version = Field(description="Release of this framework (or of the named package) that deprecated it.")
+    replacement: PlainText = Field(description="What to use instead, e.g. `torch.export`.")
+    source: HttpsUrl
+
+
 class FeatureCell(_Strict):
     """What one framework offers for one feature."""
 
     level: Identifier = Field(description="A support level id from data/support_levels.yml.")
-    api: str | None = Field(default=None, description="API or tool name, e.g. `torch.compile`.")
+    api: str | None = Field(
+        default=None,
+        description="API or tool name. Python APIs are written fully qualified (`torch.compile`, `tf.function`, "
+                    "`jax.jit`, `keras.layers.Dense`); tests import and resolve every one.")
+    package: str | None = Field(
+        default=None,
+        description="pip distribution the API lives in when it is not the framework's own package "
+                    "(e.g. `flax`, `optax`, `tensorboard`); APIs from packages the site does not install "
+                    "are then reported as not installed instead of failing.")
+    via_keras: bool = Field(default=False, description="True when the framework offers this through Keras.")
     since: Version | None = Field(default=None, description="First release that offered it.")
+    deprecation: Deprecation | None = Field(default=None, description="Required when level is `deprecated`.")
     note: PlainText
     sources: list[HttpsUrl] = Field(min_length=1, description="Official docs or repository pages.")
+
+
+DifferenceKind = Literal["names-differ", "defaults-differ", "semantics-differ", "only-in-some", "needs-add-on"]
+
+
+class Difference(_Strict):
+    kind: DifferenceKind = Field(description="How the frameworks differ for this feature.")
+    note: PlainText
 
 
 class Feature(_Strict):
     id: Identifier
     name: PlainText
     description: PlainText
+    difference: Difference | None = Field(default=None, description="Where they differ in more than the name.")
     cells: dict[str, FeatureCell] = Field(description="One cell per framework id.")
 
 
@@ -162,3 +189,107 @@ class Topic(_Strict):
     sources: list[Source] = Field(min_length=1)
     applies_to: dict[str, Version] = Field(description="Framework id → the release the page was checked against.")
     last_reviewed: dt.date
+
+
+# --- Claims audit: data/claims/<seed>.yml -------------------------------------------------------
+
+ClaimVerdict = Literal["holds", "outdated", "wrong", "depends", "unverifiable"]
+
+
+class Evidence(_Strict):
+    """Exactly one of: an official source, a matrix feature, a topic, a notebook snippet, a measurement."""
+
+    source: HttpsUrl | None = None
+    feature: Identifier | None = None
+    topic: Identifier | None = None
+    notebook: Identifier | None = None
+    measurement: Identifier | None = Field(default=None, description="A benchmark id from data/benchmarks/.")
+    note: PlainText | None = None
+
+
+class Claim(_Strict):
+    id: Identifier
+    claim: PlainText = Field(description="The seed's claim, paraphrased (never copied).")
+    verdict: ClaimVerdict
+    explanation: PlainText
+    changed: PlainText | None = Field(default=None, description="What changed since the claim was true, with dates.")
+    pending_measurement: PlainText | None = Field(default=None, description="For speed claims not yet measured: "
+                                                  "which measurement will decide it.")
+    evidence: list[Evidence] = Field(min_length=1)
+
+
+class SeedArticle(_Strict):
+    """data/claims/<id>.yml — every claim one seed article makes."""
+
+    id: Identifier
+    title: PlainText
+    seed_file: str = Field(description="File name in shared/seeds/ this audits.")
+    order: int
+    claims: list[Claim] = Field(min_length=1)
+
+
+# --- Decision guide: data/situations/<id>.yml ----------------------------------------------------
+
+
+class Reason(_Strict):
+    text: PlainText
+    feature: Identifier | None = None
+    topic: Identifier | None = None
+
+
+class Situation(_Strict):
+    """data/situations/<id>.yml — one situation of the decision guide."""
+
+    id: Identifier
+    title: PlainText = Field(description='e.g. "Deploying to phones".')
+    order: int
+    situation: PlainText
+    recommendation: list[Identifier] = Field(min_length=1, description="Framework ids, best fit first.")
+    summary: PlainText
+    reasons: list[Reason] = Field(min_length=2)
+    last_reviewed: dt.date
+
+
+# --- API Rosetta: data/rosetta/<category>.yml ----------------------------------------------------
+
+
+class RosettaDifference(_Strict):
+    kind: Literal["argument-names", "defaults", "axis-convention", "layout", "dtype-promotion",
+                  "in-place-vs-functional", "semantics", "no-direct-equivalent"]
+    note: PlainText
+
+
+class DeclaredDifference(_Strict):
+    """Results are expected to differ; `check` states how, and the test verifies exactly that."""
+
+    explanation: PlainText
+    check: str = Field(description="Python expression over `results` (framework id → NumPy array) and `np`, "
+                                   "true when the declared difference holds.")
+
+
+class RosettaRow(_Strict):
+    id: Identifier
+    operation: PlainText = Field(description='What it does, e.g. "Matrix multiplication".')
+    inputs: dict[str, str] = Field(
+        default_factory=dict,
+        description="Name → NumPy expression evaluated with `rng` (np.random.default_rng(0)) and `np`; each "
+                    "framework's code sees the name bound to its own tensor, and `<name>_np` to the array.")
+    code: dict[str, str] = Field(description="Framework id → a Python expression, or statements that assign `result`.")
+    compare: Literal["values", "shape", "none"] = "values"
+    rtol: float = 1e-5
+    atol: float = 1e-6
+    differs: DeclaredDifference | None = None
+    difference: RosettaDifference | None = None
+    closest_idiom: dict[str, PlainText] = Field(default_factory=dict, description="Framework id → why there is no "
+                                                "direct equivalent and what the code above does instead.")
+    sources: dict[str, HttpsUrl] = Field(description="Framework id → official page for the API used.")
+
+
+class RosettaCategory(_Strict):
+    """data/rosetta/<id>.yml — one category of operation-by-operation equivalences."""
+
+    id: Identifier
+    title: PlainText
+    order: int
+    description: PlainText
+    rows: list[RosettaRow] = Field(min_length=1)

@@ -8,13 +8,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import FeatureCategory, Framework, SupportLevels, Topic
+from .models import FeatureCategory, Framework, RosettaCategory, SeedArticle, Situation, SupportLevels, Topic
 
 SCHEMAS = {
     "framework": Framework,
     "support-levels": SupportLevels,
     "feature-category": FeatureCategory,
     "topic": Topic,
+    "seed-article-claims": SeedArticle,
+    "situation": Situation,
+    "rosetta-category": RosettaCategory,
 }
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 

@@ -1,0 +1,46 @@
+"""Every Python API cited in data/features resolves in the installed versions, or the cell names
+the package it lives in and that package is not installed. A cited API that warns of its own
+deprecation on access must be marked deprecated in data."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+
+import pytest
+
+from macros.api_names import cited_names, resolve
+from macros.loading import load_site
+
+from conftest import ROOT
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+SITE = load_site(ROOT)
+CITED = [
+    (f"{category.id}/{feature.id}/{framework_id}", name, cell)
+    for category in SITE.categories for feature in category.features
+    for framework_id, cell in feature.cells.items() if cell.api
+    for name in cited_names(cell.api)
+]
+
+
+def test_there_are_api_names_to_check():
+    assert len(CITED) >= 50
+
+
+@pytest.mark.parametrize("where, name, cell", CITED, ids=[f"{w}:{n}" for w, n, _ in CITED])
+def test_cited_api_resolves(where, name, cell):
+    result = resolve(name, cell.package)
+    assert result.status != "unresolved", (
+        f"data/features/{where.split('/')[0]}.yml: {where}: `{name}` does not resolve ({result.detail}) — "
+        "fix the name, or set `package:` to the pip distribution it lives in")
+    if result.deprecation_warning:
+        assert cell.level == "deprecated" or cell.deprecation, (
+            f"{where}: `{name}` warns '{result.deprecation_warning[:120]}' — mark the cell deprecated")
+
+
+def test_report_resolution_counts(capsys):
+    counts = Counter(resolve(name, cell.package).status for _, name, cell in CITED)
+    deprecated = sum(1 for _, _, cell in CITED if cell.deprecation)
+    with capsys.disabled():
+        print(f"\nAPI names: {dict(counts)}; cited in deprecated cells: {deprecated}")
