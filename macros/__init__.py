@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import matrix, topics, versions
+from . import audit, matrix, rosetta_pages, topics, versions
 from .snippets import snippet_tabs
 
 
@@ -42,3 +42,23 @@ def define_env(env):
     @env.macro
     def versions_table() -> str:
         return versions.versions_page(site, executed, page_src())
+
+    @env.macro
+    def rosetta_category(category_id: str) -> str:
+        return rosetta_pages.rosetta_category_page(site, category_id, page_src())
+
+    @env.macro
+    def rosetta_index() -> str:
+        return rosetta_pages.rosetta_index(site, page_src())
+
+    @env.macro
+    def migration_guide(guide_id: str) -> str:
+        return rosetta_pages.migration_guide(site, guide_id, page_src())
+
+    @env.macro
+    def claims_audit() -> str:
+        return audit.claims_audit(site, page_src())
+
+    @env.macro
+    def decision_guide() -> str:
+        return audit.decision_guide(site, page_src())

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .errors import DataError, key_path
-from .models import FeatureCategory, Framework, RosettaCategory, SeedArticle, Situation, SupportLevels, Topic
+from .models import (FeatureCategory, Framework, MigrationGuide, RosettaCategory, SeedArticle, Situation,
+                     SupportLevels, Topic)
 from .notebooks import NotebookSource, read_notebook_source
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -34,6 +35,7 @@ class Site:
     claims: tuple[SeedArticle, ...] = ()  # in page order
     situations: tuple[Situation, ...] = ()
     rosetta: tuple[RosettaCategory, ...] = ()
+    migrations: tuple[MigrationGuide, ...] = ()
 
     @property
     def framework_ids(self) -> list[str]:
@@ -170,6 +172,17 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
                             f"use the date the entry was actually reviewed (today is {today})")
 
     rosetta = load_rosetta(root, framework_ids)
+    rosetta_ids = {c.id for c in rosetta}
+    migrations = _load_folder(root, "data/migrations", MigrationGuide, required=False)
+    for display_path, guide in migrations:
+        for key in ("source", "target"):
+            if getattr(guide, key) not in framework_ids:
+                raise DataError(display_path, key, f"'{getattr(guide, key)}' is not a framework",
+                                f"use one of {', '.join(sorted(framework_ids))}")
+        for i, category_id in enumerate(guide.categories):
+            if category_id not in rosetta_ids:
+                raise DataError(display_path, f"categories[{i}]", f"no Rosetta category has the id '{category_id}'",
+                                "use an id from data/rosetta/*.yml")
 
     return Site(
         frameworks=tuple(sorted((f for _, f in frameworks), key=lambda f: f.order)),
@@ -180,6 +193,7 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
         claims=tuple(sorted((a for _, a in claims), key=lambda a: (a.order, a.id))),
         situations=tuple(sorted((s for _, s in situations), key=lambda s: (s.order, s.id))),
         rosetta=rosetta,
+        migrations=tuple(sorted((g for _, g in migrations), key=lambda g: (g.order, g.id))),
     )
 
 

@@ -9,6 +9,13 @@ from .models import Feature, FeatureCategory, FeatureCell, Framework, SupportLev
 from .rendering import compact_html, page_url, relative_url, render
 
 MATRIX_URL = "matrix/"
+DIFFERENCE_LABELS = {
+    "names-differ": "Names differ",
+    "defaults-differ": "Defaults differ",
+    "semantics-differ": "Semantics differ",
+    "only-in-some": "Only in some",
+    "needs-add-on": "Needs an add-on",
+}
 
 
 @dataclass(frozen=True)
@@ -62,6 +69,7 @@ def features_table(site: Site, rows: list[MatrixRow], page_src: str, on_matrix_p
         legend_link=lambda level: f"#legend-{level.id}" if on_matrix_page
         else relative_url(here, f"{MATRIX_URL}#legend-{level.id}"),
         row_id=(lambda row: row.anchor) if on_matrix_page else (lambda row: ""),
+        difference_label=DIFFERENCE_LABELS.__getitem__,
     ))
 
 
@@ -78,4 +86,6 @@ def matrix_page(site: Site, page_src: str) -> str:
         table=lambda section_rows: features_table(site, section_rows, page_src, on_matrix_page=True),
         legend=legend(site, rows, with_ids=True),
         feature_count=len(rows),
+        levels=levels_used(site, rows),
+        difference_count=sum(1 for row in rows if row.feature.difference),
     )

@@ -293,3 +293,15 @@ class RosettaCategory(_Strict):
     order: int
     description: PlainText
     rows: list[RosettaRow] = Field(min_length=1)
+
+
+class MigrationGuide(_Strict):
+    """data/migrations/<id>.yml — a guide generated from the Rosetta rows for one direction of travel."""
+
+    id: Identifier
+    title: PlainText
+    order: int
+    source: Identifier = Field(description="Framework id people come from.")
+    target: Identifier = Field(description="Framework id they move to.")
+    intro: PlainText
+    categories: list[Identifier] = Field(default_factory=list, description="Rosetta categories to cover; empty = all.")

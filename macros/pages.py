@@ -26,6 +26,10 @@ def generated_pages(site: Site) -> list[GeneratedPage]:
              for t in site.topics]
     pages += [GeneratedPage(f"frameworks/{f.id}.md", _MACRO_PAGE.format(call=f'{{{{ framework_page("{f.id}") }}}}'))
               for f in site.frameworks]
+    pages += [GeneratedPage(f"rosetta/{c.id}.md", _MACRO_PAGE.format(call=f'{{{{ rosetta_category("{c.id}") }}}}'))
+              for c in site.rosetta]
+    pages += [GeneratedPage(f"migration/{g.id}.md", _MACRO_PAGE.format(call=f'{{{{ migration_guide("{g.id}") }}}}'))
+              for g in site.migrations]
     return pages
 
 
@@ -37,8 +41,12 @@ def navigation(site: Site) -> list:
     return [
         {"Home": "index.md"},
         {"Feature matrix": "matrix.md"},
+        {"Decision guide": "decision-guide.md"},
+        {"Claims audit": "claims.md"},
         {"Topics": [{"All topics": "topics/index.md"}] + [{t.title: f"topics/{t.id}.md"} for t in site.topics]},
         {"Frameworks": [{f.name: f"frameworks/{f.id}.md"} for f in site.frameworks]},
+        {"API Rosetta": [{"All operations": "rosetta/index.md"}] + [{c.title: f"rosetta/{c.id}.md"} for c in site.rosetta]},
+        {"Migration guides": [{g.title: f"migration/{g.id}.md"} for g in site.migrations]},
         {"Notebooks": [{"All notebooks": "notebooks/index.md"}] + [{nb.title: notebook_src_uri(name)} for name, nb in site.notebooks.items()]},
         {"Versions": "versions.md"},
     ]

@@ -24,6 +24,12 @@ def inline_text(value: str) -> Markup:
     return Markup(_INLINE_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", escaped))
 
 
+def pre_text(value: str) -> Markup:
+    """Escaped text for a <pre> inside a raw HTML block: newlines become &#10; so that a blank line
+    in the code cannot end the HTML block for Markdown."""
+    return Markup(str(escape(value.rstrip("\n"))).replace("\n", "&#10;"))
+
+
 def source_label(url: str) -> str:
     """https://pytorch.org/docs/stable/autograd.html → pytorch.org/docs/stable/autograd.html"""
     parts = urlsplit(url)
@@ -92,6 +98,7 @@ def environment() -> Environment:
     )
     env.filters["inline"] = inline_text
     env.filters["source_label"] = source_label
+    env.filters["pre"] = pre_text
     return env
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import FeatureCategory, Framework, RosettaCategory, SeedArticle, Situation, SupportLevels, Topic
+from .models import (FeatureCategory, Framework, MigrationGuide, RosettaCategory, SeedArticle, Situation,
+                     SupportLevels, Topic)
 
 SCHEMAS = {
     "framework": Framework,
@@ -18,6 +19,7 @@ SCHEMAS = {
     "seed-article-claims": SeedArticle,
     "situation": Situation,
     "rosetta-category": RosettaCategory,
+    "migration-guide": MigrationGuide,
 }
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 

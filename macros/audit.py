@@ -1,0 +1,64 @@
+"""The claims audit and the decision guide: both link every statement to the evidence behind it."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .loading import Site
+from .models import Evidence, Reason
+from .rendering import doc_link, page_url, relative_url, render
+
+VERDICT_LABELS = {
+    "holds": "Holds",
+    "outdated": "Outdated",
+    "wrong": "Wrong",
+    "depends": "Depends",
+    "unverifiable": "Unverifiable",
+}
+
+
+def evidence_link(site: Site, evidence: Evidence, page_src: str) -> tuple[str, str]:
+    """(label, href) for one piece of evidence, relative to the page."""
+    here = page_url(page_src)
+    if evidence.source:
+        from .rendering import source_label
+        return source_label(evidence.source), evidence.source
+    if evidence.feature:
+        _, feature = site.feature(evidence.feature)
+        return f"Matrix: {feature.name}", relative_url(here, f"matrix/#feature-{feature.id}")
+    if evidence.topic:
+        return f"Topic: {site.topic(evidence.topic).title}", relative_url(here, f"topics/{evidence.topic}/")
+    if evidence.notebook:
+        return (f"Notebook: {site.notebooks[evidence.notebook].title}",
+                relative_url(here, f"notebooks/{evidence.notebook}/"))
+    return f"Measurement: {evidence.measurement}", relative_url(here, f"topics/performance/#{evidence.measurement}")
+
+
+def claims_audit(site: Site, page_src: str) -> str:
+    claims = [claim for article in site.claims for claim in article.claims]
+    tally = Counter(claim.verdict for claim in claims)
+    return render(
+        "claims_audit.md",
+        articles=site.claims,
+        tally=[(VERDICT_LABELS[v], tally.get(v, 0), v) for v in VERDICT_LABELS],
+        total=len(claims),
+        verdict_label=VERDICT_LABELS.__getitem__,
+        evidence=lambda e: evidence_link(site, e, page_src),
+    )
+
+
+def reason_link(site: Site, reason: Reason, page_src: str) -> tuple[str, str]:
+    here = page_url(page_src)
+    if reason.feature:
+        _, feature = site.feature(reason.feature)
+        return f"matrix: {feature.name}", relative_url(here, f"matrix/#feature-{feature.id}")
+    return f"topic: {site.topic(reason.topic).title}", relative_url(here, f"topics/{reason.topic}/")
+
+
+def decision_guide(site: Site, page_src: str) -> str:
+    return render(
+        "decision_guide.md",
+        situations=site.situations,
+        framework_name={f.id: f.name for f in site.frameworks},
+        reason=lambda r: reason_link(site, r, page_src),
+    )
