@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from . import audit, matrix, rosetta_pages, topics, versions
+from pathlib import Path
+
+from . import audit, code_size, matrix, performance, rosetta_pages, topics, versions
 from .snippets import snippet_tabs
 
 
@@ -19,9 +21,15 @@ def define_env(env):
     def feature_matrix() -> str:
         return matrix.matrix_page(site, page_src())
 
+    root = Path(env.conf.config_file_path).resolve().parent
+    measured_sections = {
+        "code-size": lambda: code_size.code_size_table(site, executed),
+        "performance": lambda: performance.performance_section(root, site),
+    }
+
     @env.macro
     def topic_page(topic_id: str) -> str:
-        return topics.topic_page(site, executed, topic_id, page_src())
+        return topics.topic_page(site, executed, topic_id, page_src(), measured_sections)
 
     @env.macro
     def topic_index() -> str:

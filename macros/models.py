@@ -189,6 +189,8 @@ class Topic(_Strict):
     sources: list[Source] = Field(min_length=1)
     applies_to: dict[str, Version] = Field(description="Framework id → the release the page was checked against.")
     last_reviewed: dt.date
+    measured_sections: list[Literal["code-size", "performance"]] = Field(
+        default_factory=list, description="Generated sections of measurements to show on this page.")
 
 
 # --- Claims audit: data/claims/<seed>.yml -------------------------------------------------------
@@ -305,3 +307,33 @@ class MigrationGuide(_Strict):
     target: Identifier = Field(description="Framework id they move to.")
     intro: PlainText
     categories: list[Identifier] = Field(default_factory=list, description="Rosetta categories to cover; empty = all.")
+
+
+# --- Measurements: data/benchmarks/<id>.yml (written by `python -m macros.framework_benchmarks`) -----
+
+
+class Timing(_Strict):
+    model: Literal["mlp", "cnn", "lstm", "transformer-block"]
+    task: Literal["training-step", "inference"]
+    framework: Identifier
+    variant: str = Field(description='e.g. "eager", "torch.compile", "tf.function", "tf.function + XLA", "jax.jit".')
+    compiled: bool
+    median_ms: float
+    p25_ms: float
+    p75_ms: float
+    min_ms: float
+    max_ms: float
+    first_call_ms: float = Field(description="The first (warm-up) call, which includes tracing/compilation.")
+    repeats: int = Field(ge=5)
+
+
+class BenchmarkRun(_Strict):
+    """data/benchmarks/<id>.yml — one run of the harness, with the environment it ran in."""
+
+    id: Identifier
+    generated_by: str
+    recorded_at: str
+    mode: Literal["full", "smoke"]
+    environment: dict[str, str | int | float | None] = Field(description="CPU model, cores, threads, versions.")
+    sizes: dict[str, str] = Field(description="Model → input sizes and shapes, stated.")
+    timings: list[Timing] = Field(min_length=1)

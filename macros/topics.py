@@ -11,8 +11,11 @@ from .snippets import snippet_tabs
 TOPIC_DOC = "topics/{id}.md"
 
 
-def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str, page_src: str) -> str:
+def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str, page_src: str,
+               measured: dict[str, callable] | None = None) -> str:
+    """`measured` maps a measured-section name to a function returning its markdown."""
     topic = site.topic(topic_id)
+    measured = measured or {}
     rows = matrix_rows(site, topic.related_features)
     return render(
         "topic.md",
@@ -23,6 +26,7 @@ def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str,
         features_table=features_table(site, rows, page_src, on_matrix_page=False) if rows else "",
         legend=legend(site, rows, with_ids=False) if rows else "",
         matrix_link=doc_link(page_src, "matrix.md"),
+        measured=[(name, measured[name]()) for name in topic.measured_sections],
     )
 
 

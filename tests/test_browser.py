@@ -17,12 +17,36 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = ROOT / "node_modules/axe-core/axe.min.js"
 
+# Reader queries → pages any of which is a right answer (path prefixes). At least 25 (issue 3).
 SEARCHES = [
-    ("GradientTape", "topics/automatic-differentiation/"),
-    ("jax.jit", "topics/graph-compilation/"),
-    ("eager execution", "topics/execution-model/"),
-    ("optimizer training step", "topics/training-a-model/"),
-    ("versions", "versions/"),
+    ("GradientTape", ["topics/automatic-differentiation/", "rosetta/autodiff/"]),
+    ("DataLoader", ["rosetta/data-loading/", "notebooks/data-pipelines/", "matrix/"]),
+    ("tf.data", ["rosetta/data-loading/", "notebooks/data-pipelines/", "matrix/"]),
+    ("tf.function vs torch.compile", ["topics/graph-compilation/", "notebooks/graph-compilation/", "rosetta/compilation/"]),
+    ("vmap", ["topics/automatic-differentiation/", "rosetta/autodiff/", "topics/jax-functional-model/"]),
+    ("SavedModel", ["topics/deployment-and-serving/", "matrix/", "notebooks/saving-and-export/"]),
+    ("ONNX", ["topics/deployment-and-serving/", "matrix/", "notebooks/saving-and-export/"]),
+    ("TorchServe", ["topics/deployment-and-serving/", "matrix/", "claims/"]),
+    ("LiteRT", ["topics/mobile-and-edge/", "matrix/", "notebooks/mobile-and-edge/"]),
+    ("ExecuTorch", ["topics/mobile-and-edge/", "matrix/"]),
+    ("TensorBoard with PyTorch", ["topics/visualization-and-tracking/", "matrix/"]),
+    ("mixed precision", ["matrix/", "topics/performance/", "topics/hardware-support/"]),
+    ("multi-GPU", ["topics/distributed-training/", "matrix/"]),
+    ("TPU", ["topics/hardware-support/", "topics/distributed-training/", "matrix/", "decision-guide/"]),
+    ("jax.jit", ["topics/graph-compilation/", "rosetta/compilation/", "notebooks/graph-compilation/"]),
+    ("Keras 3 backend", ["topics/keras-3-multi-backend/"]),
+    ("TensorFlow.js", ["topics/in-the-browser/", "matrix/"]),
+    ("pdb debugging", ["topics/debugging/", "notebooks/debugging/", "matrix/"]),
+    ("eager execution", ["topics/execution-model/", "matrix/"]),
+    ("session", ["topics/execution-model/", "claims/"]),
+    ("learning curve", ["topics/api-design/", "decision-guide/", "topics/documentation-and-learning/"]),
+    ("licence", ["matrix/", "frameworks/"]),
+    ("Flax", ["topics/jax-functional-model/", "topics/ecosystem-and-libraries/", "matrix/"]),
+    ("torch.export", ["topics/deployment-and-serving/", "topics/graph-compilation/", "matrix/", "notebooks/saving-and-export/"]),
+    ("PRNG key", ["topics/jax-functional-model/", "rosetta/random/"]),
+    ("einsum", ["rosetta/linear-algebra/"]),
+    ("torch.std", ["rosetta/reductions/"]),
+    ("versions", ["versions/"]),
 ]
 
 pytestmark = pytest.mark.browser
@@ -59,17 +83,24 @@ def search(page, query: str) -> list[str]:
     field = page.locator("input.md-search__input")
     field.focus()
     field.fill("")
-    field.type(query)
+    page.wait_for_timeout(100)
+    field.fill(query)
+    field.press("End")  # Material listens to key events as well as input events
     page.wait_for_selector(".md-search-result__item", state="attached", timeout=10_000)
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(600)  # results for the previous query may still be on screen; let them update
     return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
 
 
-@pytest.mark.parametrize("query, expected", SEARCHES)
-def test_search_finds_the_page_in_the_top_three(page, site_url, query, expected):
+def test_search_finds_the_right_page_in_the_top_three(page, site_url, capsys):
     page.goto(site_url)
-    top = [urlsplit(url).path.lstrip("/").split("#")[0] for url in search(page, query)[:3]]
-    assert expected in top, f"{query!r} → {top}"
+    misses = []
+    for query, expected in SEARCHES:
+        top = [urlsplit(url).path.lstrip("/") for url in search(page, query)[:3]]
+        if not any(path.startswith(prefix) for path in top for prefix in expected):
+            misses.append(f"{query!r} → {top}")
+    with capsys.disabled():
+        print(f"\nsearch: {len(SEARCHES) - len(misses)} of {len(SEARCHES)} queries found the right page in the top 3")
+    assert len(SEARCHES) >= 25 and misses == []
 
 
 def selected_tabs(page) -> list[str]:
