@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from . import audit, code_size, matrix, performance, rosetta_pages, topics, versions
 from .snippets import snippet_tabs
 
@@ -21,10 +19,9 @@ def define_env(env):
     def feature_matrix() -> str:
         return matrix.matrix_page(site, page_src())
 
-    root = Path(env.conf.config_file_path).resolve().parent
     measured_sections = {
         "code-size": lambda: code_size.code_size_table(site, executed),
-        "performance": lambda: performance.performance_section(root, site),
+        "performance": lambda: performance.performance_section(site),
     }
 
     @env.macro

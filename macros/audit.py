@@ -31,7 +31,8 @@ def evidence_link(site: Site, evidence: Evidence, page_src: str) -> tuple[str, s
     if evidence.notebook:
         return (f"Notebook: {site.notebooks[evidence.notebook].title}",
                 relative_url(here, f"notebooks/{evidence.notebook}/"))
-    return f"Measurement: {evidence.measurement}", relative_url(here, f"topics/performance/#{evidence.measurement}")
+    return (f"Measurement: {evidence.measurement.replace('-', ' ', 0)}",
+            relative_url(here, f"topics/performance/#{evidence.measurement}"))
 
 
 def claims_audit(site: Site, page_src: str) -> str:

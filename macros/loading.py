@@ -16,8 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .errors import DataError, key_path
-from .models import (FeatureCategory, Framework, MigrationGuide, RosettaCategory, SeedArticle, Situation,
-                     SupportLevels, Topic)
+from .models import (BenchmarkRun, FeatureCategory, Framework, MigrationGuide, RosettaCategory, SeedArticle,
+                     Situation, SupportLevels, Topic)
 from .notebooks import NotebookSource, read_notebook_source
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -36,6 +36,7 @@ class Site:
     situations: tuple[Situation, ...] = ()
     rosetta: tuple[RosettaCategory, ...] = ()
     migrations: tuple[MigrationGuide, ...] = ()
+    benchmarks: tuple[BenchmarkRun, ...] = ()  # full runs first, oldest to newest
 
     @property
     def framework_ids(self) -> list[str]:
@@ -147,7 +148,14 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
         checks.topic_references(display_path, topic, framework_ids, feature_ids, notebooks, today)
 
     topic_ids = {t.id for _, t in topics}
-    measurement_ids: set[str] = set()
+    benchmarks = _load_folder(root, "data/benchmarks", BenchmarkRun, required=False)
+    for display_path, run in benchmarks:
+        for i, timing in enumerate(run.timings):
+            if timing.framework not in framework_ids:
+                raise DataError(display_path, f"timings[{i}].framework", f"'{timing.framework}' is not a framework",
+                                "regenerate the file with `make measure`")
+    # A measurement is one chart of a run: evidence cites it as <run id>-<model>-<task>.
+    measurement_ids = {f"{run.id}-{t.model}-{t.task}" for _, run in benchmarks for t in run.timings}
     claims = _load_folder(root, "data/claims", SeedArticle, required=False)
     checks.unique_ids(claims, lambda a: [(f"claims[{i}].id", c.id) for i, c in enumerate(a.claims)])
     for display_path, article in claims:
@@ -194,6 +202,7 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
         situations=tuple(sorted((s for _, s in situations), key=lambda s: (s.order, s.id))),
         rosetta=rosetta,
         migrations=tuple(sorted((g for _, g in migrations), key=lambda g: (g.order, g.id))),
+        benchmarks=tuple(sorted((run for _, run in benchmarks), key=lambda run: (run.mode != "full", run.id))),
     )
 
 

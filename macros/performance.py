@@ -6,26 +6,15 @@ a table beside them so every number is readable without the picture.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from markupsafe import Markup, escape
 
-from .loading import parse_model, read_yaml
-from .models import BenchmarkRun, Timing
+from .models import Timing
 from .rendering import render
 
 MODELS = ("mlp", "cnn", "lstm", "transformer-block")
 TASKS = ("training-step", "inference")
 # Colour per framework (AA contrast against white for the labels drawn in them is not needed: labels sit outside).
 COLOURS = {"pytorch": "#c2410c", "tensorflow": "#1d4ed8", "jax": "#15803d"}
-
-
-def load_runs(root: Path) -> list[BenchmarkRun]:
-    runs = []
-    for path in sorted((Path(root) / "data/benchmarks").glob("*.yml")):
-        display_path = path.relative_to(root).as_posix()
-        runs.append(parse_model(BenchmarkRun, read_yaml(path, Path(root)), display_path))
-    return runs
 
 
 def bar_chart(title: str, timings: list[Timing], framework_names: dict[str, str], width: int = 640) -> Markup:
@@ -59,8 +48,8 @@ def bar_chart(title: str, timings: list[Timing], framework_names: dict[str, str]
     return Markup("".join(parts))
 
 
-def performance_section(root: Path, site) -> str:
-    runs = [run for run in load_runs(root) if run.mode == "full"]
+def performance_section(site) -> str:
+    runs = [run for run in site.benchmarks if run.mode == "full"]
     if not runs:
         return "No full benchmark run is recorded yet: run `make measure` to produce one."
     run = runs[-1]  # newest: ids are cpu-<date>

@@ -23,8 +23,8 @@
 #
 # Not equivalent by design: the numbers themselves. The same seed gives different samples in each
 # framework, because the bit generators differ (PyTorch's CPU generator is a Mersenne Twister,
-# TensorFlow's are Philox or Threefry, JAX's default is Threefry-2x32 used in its own way) and so do
-# the transforms from bits to normal samples. The notebook asserts that they differ. Dropout masks
+# TensorFlow's random operations use Philox by default, JAX's default is Threefry-2x32) and so do the
+# transforms from random bits to normal samples. The notebook asserts that they differ. Dropout masks
 # differ for the same reason; what the three do agree on is the scaling of the kept values by
 # 1/(1 − p) ("inverted" dropout), which is checked. To get identical random numbers in several
 # frameworks, draw them once with NumPy and copy them in, as the other notebooks do for weights.

@@ -198,3 +198,49 @@ def test_search_index_covers_topics_and_leaves_out_prompt_noise(site_dir):
         assert f"topics/{topic.id}/" in locations
     text = " ".join(doc["text"] for doc in index["docs"])
     assert "In [" not in text and "Out[" not in text
+
+
+def test_rosetta_pages_have_a_permalinked_section_per_row(site_dir):
+    assert len(SITE.rosetta) >= 12
+    for category in SITE.rosetta:
+        page = parse(site_dir / "rosetta" / category.id / "index.html")
+        for row in category.rows:
+            assert f"op-{row.id}" in page.ids, (category.id, row.id)
+
+
+def test_migration_guides_link_every_covered_row(site_dir):
+    assert len(SITE.migrations) >= 4
+    for guide in SITE.migrations:
+        html = (site_dir / "migration" / guide.id / "index.html").read_text(encoding="utf-8")
+        covered = [c for c in SITE.rosetta if not guide.categories or c.id in guide.categories]
+        for category in covered:
+            for row in category.rows:
+                assert f"rosetta/{category.id}/#op-{row.id}" in html, (guide.id, row.id)
+        assert "Traps" in html
+
+
+def test_claims_audit_shows_every_claim_with_verdict_and_evidence(site_dir):
+    page = site_dir / "claims/index.html"
+    html = page.read_text(encoding="utf-8")
+    ids = parse(page).ids
+    claims = [claim for article in SITE.claims for claim in article.claims]
+    assert len(SITE.claims) == 4 and len(claims) >= 40
+    for claim in claims:
+        assert f"claim-{claim.id}" in ids
+    assert html.count('class="rosetta-verdict rosetta-verdict-') >= len(claims)
+
+
+def test_decision_guide_gives_reasons_with_links(site_dir):
+    page = site_dir / "decision-guide/index.html"
+    ids = parse(page).ids
+    assert len(SITE.situations) >= 8
+    for situation in SITE.situations:
+        assert situation.id in ids
+
+
+def test_performance_and_code_size_sections_are_rendered(site_dir):
+    performance = (site_dir / "topics/performance/index.html").read_text(encoding="utf-8")
+    assert performance.count("<svg class=\"rosetta-chart\"") >= 8 and "<title>" in performance
+    assert "say nothing about GPUs" in performance
+    api = (site_dir / "topics/api-design/index.html").read_text(encoding="utf-8")
+    assert "All snippets" in api

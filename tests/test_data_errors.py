@@ -177,7 +177,52 @@ def code_span_in_notebook_heading(root):
     return rel(root, path), "cell", "has a code span"
 
 
-CASES = [code_span_in_notebook_heading, yaml_syntax_error, missing_field, unknown_framework, missing_framework, unknown_level,
+def deprecated_without_deprecation(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: (first_cell(d, "jax").__setitem__("level", "deprecated"), first_cell(d, "jax").pop("deprecation", None)))
+    return rel(root, path), "features[0].cells.jax.deprecation", "does not say since when"
+
+
+def rosetta_unknown_framework(root):
+    path = root / "data/rosetta/reductions.yml"
+    edit(path, lambda d: d["rows"][0]["code"].__setitem__("mxnet", "x.sum()"))
+    return rel(root, path), "rows[0].code.mxnet", "'mxnet' is not a framework"
+
+
+def rosetta_missing_source(root):
+    path = root / "data/rosetta/reductions.yml"
+    edit(path, lambda d: d["rows"][0]["sources"].pop("jax"))
+    return rel(root, path), "rows[0].sources.jax", "the source for jax is missing"
+
+
+def situation_reason_to_nowhere(root):
+    path = sorted((root / "data/situations").glob("*.yml"))[0]
+    edit(path, lambda d: d["reasons"].__setitem__(0, {"text": "Because.", "feature": "no-such-feature"}))
+    return rel(root, path), "reasons[0].feature", "no feature has the id 'no-such-feature'"
+
+
+def claim_evidence_to_missing_topic(root):
+    path = sorted((root / "data/claims").glob("*.yml"))[0]
+    edit(path, lambda d: d["claims"][0]["evidence"].__setitem__(0, {"topic": "no-such-topic"}))
+    return rel(root, path), "claims[0].evidence[0].topic", "no topic has the id 'no-such-topic'"
+
+
+def claim_evidence_of_two_kinds(root):
+    path = sorted((root / "data/claims").glob("*.yml"))[0]
+    edit(path, lambda d: d["claims"][0]["evidence"].__setitem__(
+        0, {"source": "https://pytorch.org/", "topic": "execution-model"}))
+    return rel(root, path), "claims[0].evidence[0]", "names 2 kinds of evidence"
+
+
+def claim_with_unknown_verdict(root):
+    path = sorted((root / "data/claims").glob("*.yml"))[0]
+    edit(path, lambda d: d["claims"][0].__setitem__("verdict", "true"))
+    return rel(root, path), "claims[0].verdict", "Input should be"
+
+
+CASES = [deprecated_without_deprecation, rosetta_unknown_framework, rosetta_missing_source,
+         situation_reason_to_nowhere, claim_evidence_to_missing_topic, claim_evidence_of_two_kinds,
+         claim_with_unknown_verdict, code_span_in_notebook_heading, yaml_syntax_error, missing_field, unknown_framework, missing_framework, unknown_level,
          duplicate_feature_id, dangling_feature, dangling_notebook, dangling_cell_tag, non_https_url,
          malformed_url, future_review_date, file_name_differs_from_id, script_in_text, unquoted_version,
          misspelt_key, framework_missing_licence, malformed_date, duplicate_level,

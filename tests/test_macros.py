@@ -168,3 +168,23 @@ def test_notebook_pages_share_large_css_and_drop_cdn_loaders():
     assert "<style>pre { x: 1 }</style>" in slimmed, "small styles stay inline"
     assert "https://" not in slimmed and "mathjax" not in slimmed and 'src=""' not in slimmed
     assert "<script>var keep = 1</script>" in slimmed
+
+
+def test_code_size_counts_code_lines_and_tokens_not_comments():
+    from macros.code_size import measure
+
+    size = measure("x = 1  # comment\n\n# only a comment\ny = f(x,\n      2)\n")
+    assert (size.lines, size.tokens) == (3, 11)
+
+
+def test_bar_chart_is_titled_svg_with_one_bar_per_timing():
+    from macros.models import Timing
+    from macros.performance import bar_chart
+
+    timings = [Timing(model="mlp", task="inference", framework=f, variant=v, compiled=c, median_ms=m, p25_ms=m * .9,
+                      p75_ms=m * 1.1, min_ms=m * .8, max_ms=m * 1.2, first_call_ms=m * 10, repeats=5)
+               for f, v, c, m in [("pytorch", "eager", False, 2.0), ("jax", "jax.jit", True, 1.0)]]
+    svg = str(bar_chart("mlp <inference>", timings, {"pytorch": "PyTorch", "jax": "JAX"}))
+    assert svg.startswith('<svg class="rosetta-chart" role="img"') and "<title>mlp &lt;inference&gt;</title>" in svg
+    assert svg.count("<rect") == 2 and "2.00 ms" in svg and "PyTorch · eager" in svg
+    assert 'fill-opacity="0.55"' in svg, "eager bars are drawn lighter than compiled ones"
