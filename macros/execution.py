@@ -141,8 +141,13 @@ def execute_notebook(source_path: str, root: str, key: str, destination: str, ti
         resources={"metadata": {"path": str(source.parent)}},
     )
     started = time.perf_counter()
+    # The kernel process's own stderr (C++ library logs, interpreter-shutdown noise) is not cell
+    # output; keep it out of the build log but beside the executed notebook for debugging.
+    kernel_log = Path(destination).with_suffix(".kernel.log")
+    kernel_log.parent.mkdir(parents=True, exist_ok=True)
     try:
-        client.execute()
+        with kernel_log.open("w") as kernel_stderr:
+            client.execute(stderr=kernel_stderr)
     except (CellExecutionError, CellTimeoutError, DeadKernelError, RuntimeError) as error:
         raise _failure_message(nb, display_path, error) from None
     finally:

@@ -17,8 +17,15 @@ with `time.perf_counter`, waiting for the result (TensorFlow: `.numpy()`; JAX: `
 PyTorch on CPU returns finished tensors). The medians and quartiles are in milliseconds.
 
 Each framework runs in its own subprocess, so no framework's thread pools or allocator share the
-process with another's, and PyTorch's inductor compiles into a fresh cache directory (the first call
-of `torch.compile` is a cold compile, as JAX's and XLA's are without a persistent cache).
+process with another's. In full mode PyTorch's inductor compiles into a fresh cache directory, so the
+first call of `torch.compile` is a cold compile, as JAX's and XLA's are without a persistent cache;
+smoke mode keeps inductor's default on-disk cache so that repeated checks stay quick. Thread counts
+are each framework's defaults and are recorded, with the load average around each framework's run.
+
+Two behaviours of the frameworks' defaults show in the numbers and are stated with the sizes:
+`torch.compile` does not trace `nn.LSTM` (a graph break; the LSTM runs eagerly between compiled
+parts), and JAX without `jit` compiles `lax.scan` as one XLA loop on every call (its body is traced
+anew each time), so the eager JAX LSTM measures that recompilation.
 
 What the numbers say: how much per-step overhead each framework and execution mode has for SMALL models
 on a small, shared CPU — dispatch cost, graph/compilation benefit, first-call compilation latency.
@@ -31,6 +38,7 @@ cores make the numbers noisy; compare the quartiles, not the third digit.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import gc
@@ -106,8 +114,10 @@ def describe_sizes(s: Sizes) -> dict[str, str]:
                 f"conv3×3 {s.conv1} (same padding) → ReLU → max-pool 2 → conv3×3 {s.conv2} → ReLU → max-pool 2 "
                 f"→ flatten ({flat}) → dense {CLASSES}; {common}"),
         "lstm": (f"batch {s.lstm_batch}; sequence {s.lstm_sequence}; input {s.lstm_input}; one LSTM layer, "
-                 f"hidden {s.lstm_hidden}; last hidden state → dense {CLASSES} (PyTorch's LSTM has two bias "
-                 f"vectors, Keras's and the JAX cell one; JAX scans the cell with jax.lax.scan); {common}"),
+                 f"hidden {s.lstm_hidden}; last hidden state → dense {CLASSES}; {common}. PyTorch's LSTM has "
+                 f"two bias vectors, Keras's and the JAX cell one. torch.compile leaves nn.LSTM to eager "
+                 f"(a graph break by default). JAX scans the cell with jax.lax.scan, which without jit is "
+                 f"traced and compiled again on every call"),
         "transformer-block": (f"batch {s.block_batch}; sequence {s.block_sequence}; d_model {s.d_model}, "
                               f"{s.heads} heads, FFN {s.ffn} (ReLU); pre-LayerNorm, residuals, no dropout; "
                               f"mean over the sequence → dense {CLASSES}; {common}"),
@@ -288,14 +298,16 @@ def pytorch_cases(s: Sizes) -> Iterator[Case]:
                        functools.partial(torch_inference, build, s, x, compiled), block=lambda result: result)
 
 
-def run_pytorch(s: Sizes, repeats: int) -> dict:
-    # A fresh inductor cache: the first call of torch.compile is a cold compile on every run.
-    os.environ["TORCHINDUCTOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="benchmark-inductor-")
-    import torch
+def run_pytorch(mode: str) -> dict:
+    with contextlib.ExitStack() as stack:
+        if mode == "full":  # a fresh inductor cache: the first call of torch.compile is a cold compile
+            os.environ["TORCHINDUCTOR_CACHE_DIR"] = stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="benchmark-inductor-"))
+        import torch
 
-    timings, failures = run_cases("pytorch", pytorch_cases(s), repeats)
-    return {"environment": {"torch_num_threads": torch.get_num_threads(),
-                            "torch_inductor_cache": "fresh directory per run (cold compile)"},
+        timings, failures = run_cases("pytorch", pytorch_cases(SIZES[mode]), REPEATS[mode])
+    cache = "fresh directory (cold compile)" if mode == "full" else "default on-disk cache (may be warm)"
+    return {"environment": {"torch_num_threads": torch.get_num_threads(), "torch_inductor_cache": cache},
             "timings": timings, "failures": failures}
 
 
@@ -390,14 +402,14 @@ def tensorflow_cases(s: Sizes) -> Iterator[Case]:
                        functools.partial(tf_inference, build, s, x, variant), block=lambda logits: logits.numpy())
 
 
-def run_tensorflow(s: Sizes, repeats: int) -> dict:
+def run_tensorflow(mode: str) -> dict:
     os.environ["TF_CPP_MIN_LOG_LEVEL"] = "2"
     os.environ["KERAS_BACKEND"] = "tensorflow"
     import keras
     import tensorflow as tf
 
     assert keras.backend.backend() == "tensorflow", keras.backend.backend()
-    timings, failures = run_cases("tensorflow", tensorflow_cases(s), repeats)
+    timings, failures = run_cases("tensorflow", tensorflow_cases(SIZES[mode]), REPEATS[mode])
     return {"environment": {"tf_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
                             "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads()},
             "timings": timings, "failures": failures}
@@ -573,11 +585,11 @@ def jax_cases(s: Sizes) -> Iterator[Case]:
                        functools.partial(jax_inference, build, s, x, compiled), block=jax.block_until_ready)
 
 
-def run_jax(s: Sizes, repeats: int) -> dict:
+def run_jax(mode: str) -> dict:
     os.environ.setdefault("JAX_PLATFORMS", "cpu")
     import jax
 
-    timings, failures = run_cases("jax", jax_cases(s), repeats)
+    timings, failures = run_cases("jax", jax_cases(SIZES[mode]), REPEATS[mode])
     return {"environment": {"jax_backend": jax.default_backend()}, "timings": timings, "failures": failures}
 
 
@@ -609,6 +621,7 @@ def base_environment() -> dict[str, Any]:
 
 def run_worker_process(framework: str, mode: str) -> dict:
     """Runs one framework's measurements in a fresh interpreter; its progress goes straight to stderr."""
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as directory:
         result_path = Path(directory) / "result.json"
         command = [sys.executable, "-m", "macros.framework_benchmarks", "--mode", mode,
@@ -617,7 +630,10 @@ def run_worker_process(framework: str, mode: str) -> dict:
         if completed.returncode or not result_path.exists():
             return {"environment": {}, "timings": [],
                     "failures": [f"[{framework}] worker exited with status {completed.returncode}"]}
-        return json.loads(result_path.read_text())
+        result = json.loads(result_path.read_text())
+    # Other work on the machine inflates the timings: the 1-minute load average before → after.
+    result["environment"][f"{framework}_load_average"] = f"{load_before:.2f} → {os.getloadavg()[0]:.2f}"
+    return result
 
 
 def sort_key(timing: dict) -> tuple:
@@ -634,9 +650,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--worker", choices=tuple(WORKERS), help=argparse.SUPPRESS)  # internal: one framework
     args = parser.parse_args(argv)
 
-    sizes, repeats = SIZES[args.mode], REPEATS[args.mode]
     if args.worker:
-        result = WORKERS[args.worker](sizes, repeats)
+        result = WORKERS[args.worker](args.mode)
         args.output.write_text(json.dumps(result))
         return 0
 
@@ -660,7 +675,7 @@ def main(argv: list[str] | None = None) -> int:
         "recorded_at": recorded_at.isoformat(timespec="seconds"),
         "mode": args.mode,
         "environment": {**environment, "total_seconds": round(elapsed, 1)},
-        "sizes": describe_sizes(sizes),
+        "sizes": describe_sizes(SIZES[args.mode]),
         "timings": sorted(timings, key=sort_key),
     })
     args.output.parent.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,7 @@ import jax.numpy as jnp
 from helpers.agreement import assert_agree
 
 jax.config.update("jax_enable_x64", False)
-tf.get_logger().setLevel("WARNING")  # in Jupyter TensorFlow's logger starts at INFO; a script's default
+tf.get_logger().setLevel("WARNING")  # a script's default; in Jupyter TensorFlow's logger starts at INFO
 first = np.array([0.5, -1.0, 2.0], np.float32)
 second = np.array([1.5, 0.25, -3.0], np.float32)
 

@@ -42,7 +42,7 @@ import keras
 import jax
 import jax.numpy as jnp
 
-from helpers.agreement import assert_agree
+from helpers.agreement import assert_agree, to_numpy
 
 jax.config.update("jax_enable_x64", False)
 rng = np.random.default_rng(11)
@@ -148,21 +148,19 @@ assert (out32_torch.dtype, out32_tf.dtype, out32_jax.dtype) == (torch.float32, t
 assert all(g.dtype == torch.float32 for g in grads_torch)
 assert all(g.dtype == tf.float32 for g in grads_tf) and all(v.dtype == "float32" for v in model_keras.weights)
 assert all(g.dtype == jnp.float32 for g in jax.tree.leaves(grads_jax))
+full = {"pytorch": out32_torch, "tensorflow": out32_tf, "jax": out32_jax}
+assert_agree("float32 outputs (the reference: tight tolerance)", full, rtol=1e-5, atol=1e-6)
 
 # bfloat16 has an 8-bit significand: one rounding is a relative error of up to 2⁻⁸ ≈ 0.4 %.
-BF16 = {"rtol": 3e-2, "atol": 3e-2}
-for name, mixed, full in [("pytorch", out_torch, out32_torch), ("tensorflow", out_tf, out32_tf),
-                          ("jax", out_jax, out32_jax)]:
-    mixed = np.asarray(mixed.float().detach() if name == "pytorch" else tf.cast(mixed, tf.float32) if
-                       name == "tensorflow" else mixed.astype(jnp.float32))
-    assert_agree(f"{name}: bfloat16 output vs float32", {"float32": full, "bfloat16": mixed}, **BF16)
-    assert np.abs(mixed - np.asarray(full.detach() if name == "pytorch" else full)).max() > 1e-4, \
-        "no rounding difference: was bfloat16 used at all?"
+BF16 = {"rtol": 2e-2, "atol": 2e-2}
+mixed = {"pytorch": out_torch.float(), "tensorflow": tf.cast(out_tf, tf.float32), "jax": out_jax.astype(jnp.float32)}
+for name in mixed:
+    assert_agree(f"{name}: bfloat16 output vs float32", {"float32": full[name], "bfloat16": mixed[name]}, **BF16)
+    assert np.abs(to_numpy(mixed[name]) - to_numpy(full[name])).max() > 1e-4, "no rounding: was bfloat16 used?"
 
+assert_agree("bfloat16 outputs across frameworks", mixed, **BF16)
 assert_agree("loss, bfloat16 vs float32", {"float32 (jax)": loss32_jax, "pytorch": loss_torch,
                                            "tensorflow": loss_tf, "jax": loss_jax}, **BF16)
 assert_agree("gradient of the first-layer weights, bfloat16 vs float32", {
     "float32 (jax)": grads32_jax["w1"], "pytorch": grads_torch[0].T, "tensorflow": grads_tf[0], "jax": grads_jax["w1"],
 }, **BF16)
-assert_agree("float32 outputs (for comparison: tight tolerance)", {
-    "pytorch": out32_torch, "tensorflow": out32_tf, "jax": out32_jax}, rtol=1e-5, atol=1e-6)

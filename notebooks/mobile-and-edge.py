@@ -14,14 +14,15 @@
 # # Mobile and edge conversion
 #
 # Getting one small convolutional network (a 3×3 convolution with 4 filters, ReLU, global average
-# pooling, a dense layer with 2 outputs) ready for a phone or a microcontroller, as far as this
+# pooling, a dense layer with 2 outputs) ready for a phone or another small device, as far as this
 # environment allows. TensorFlow converts a Keras model to a `.tflite` flatbuffer with
 # `tf.lite.TFLiteConverter` and runs it with the TensorFlow Lite interpreter. JAX reaches the same
 # converter through `jax2tf`, which wraps the function's StableHLO in a TensorFlow graph. PyTorch's
 # on-device runtime, ExecuTorch, starts from a `torch.export` program reduced to the Core ATen
 # operator set; that program is built and run here, the ExecuTorch lowering itself is not (the
 # package is not installed). Every converted model is run and compared with the original, in
-# float32, with no quantization.
+# float32: no quantization, which the converter offers (`converter.optimizations`) but which
+# changes the numbers.
 #
 # Not equivalent by default: the image layout (PyTorch, and ExecuTorch after it, take channels
 # first, NCHW; Keras, JAX's convolution here, and TensorFlow Lite take channels last, NHWC), the
@@ -30,8 +31,9 @@
 #
 # Runtime names are changing. TensorFlow Lite is now called LiteRT and its interpreter lives in the
 # `ai_edge_litert` package; `tf.lite.Interpreter` still works in TensorFlow 2.21 but warns that it
-# is deprecated. `ai_edge_litert` is not installed here, so the notebook uses `tf.lite.Interpreter`
-# and shows its warning (checked at the end) rather than hiding it in every cell.
+# is deprecated (and "scheduled for deletion in TF 2.20"). `ai_edge_litert` is not installed here,
+# so the notebook uses `tf.lite.Interpreter` and shows its warning once, at the end, with the
+# checks, instead of in every cell. `tf.lite.TFLiteConverter` gives no warning in this version.
 
 # %%
 import contextlib
@@ -55,7 +57,7 @@ warnings.filterwarnings("ignore", message=r"\s*Warning: tf\.lite\.Interpreter is
 # Raised inside torch 2.13's own run_decompositions (it deep-copies a pytree spec of a deprecated
 # class), not by anything this notebook could change.
 warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)` is deprecated", category=FutureWarning)
-tf.get_logger().setLevel("WARNING")  # in Jupyter TensorFlow's logger starts at INFO; a script's default
+tf.get_logger().setLevel("WARNING")  # a script's default; in Jupyter TensorFlow's logger starts at INFO
 
 rng = np.random.default_rng(0)
 images_nhwc = rng.normal(size=(3, 8, 8, 1)).astype(np.float32)  # batch, height, width, channels
@@ -66,7 +68,8 @@ initial = {
     "dense_kernel": (rng.normal(size=(4, 2)) * 0.5).astype(np.float32),  # in, out
     "dense_bias": (rng.normal(size=2) * 0.1).astype(np.float32),
 }
-workdir = tempfile.mkdtemp(prefix="rosetta-mobile-")
+temporary = tempfile.TemporaryDirectory(prefix="rosetta-mobile-")  # deleted when the kernel exits
+workdir = temporary.name
 
 model_torch = torch.nn.Sequential(
     torch.nn.Conv2d(1, 4, kernel_size=3), torch.nn.ReLU(),
@@ -149,12 +152,13 @@ def run_tflite(flatbuffer, x):
 # (`TFLiteConverter.from_keras_model` does the same through a temporary directory, printing its
 # path). JAX: `jax2tf.convert` makes the function a TensorFlow function, with the batch dimension
 # left symbolic, and the converter takes its concrete function. PyTorch: `torch.export` captures the
-# model and `run_decompositions()` rewrites it into Core ATen operators, the program that
-# `executorch.exir.to_edge(...).to_executorch()` would lower to a `.pte` file.
+# model and `run_decompositions()` rewrites it into Core ATen operators, the operator set that
+# ExecuTorch's `executorch.exir.to_edge` lowers a program to before `to_executorch()` writes a
+# `.pte` file.
 
 # %% tags=["pytorch", "convert-for-mobile"]
 program = torch.export.export(model_torch, (torch.from_numpy(images_nchw),))
-core_aten = program.run_decompositions()  # the operator set ExecuTorch's to_edge accepts
+core_aten = program.run_decompositions()  # Core ATen, as ExecuTorch's to_edge would produce
 print(sorted({str(node.target) for node in core_aten.graph.nodes if node.op == "call_function"}))
 
 with torch.no_grad():
@@ -209,6 +213,12 @@ assert_agree("the .tflite models on a batch of 5 (the batch dimension was left v
 for package in ("executorch", "ai_edge_litert"):
     assert importlib.util.find_spec(package) is None, f"{package} is installed: use it above"
     print(f"{package}: not installed")
+
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    tf.lite.TFLiteConverter.from_saved_model(saved_model_dir).convert()
+assert not caught, [str(w.message) for w in caught]
+print("tf.lite.TFLiteConverter: no warning")
 
 with warnings.catch_warnings(record=True) as caught:
     warnings.simplefilter("always")

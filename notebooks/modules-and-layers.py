@@ -30,8 +30,8 @@
 # kernels and zero biases; a JAX function has none until you write one).
 #
 # Flax (`flax.nnx` or `flax.linen`) is the usual JAX layer library; it is not installed here, so
-# this notebook shows plain JAX and `stax`, which the JAX documentation presents as an example
-# library rather than a maintained one.
+# this notebook shows plain JAX and `stax`, whose own docstring says it is "intended as an example
+# library only".
 
 # %%
 import numpy as np

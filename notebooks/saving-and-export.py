@@ -45,7 +45,7 @@ from jax import export
 
 from helpers.agreement import assert_agree
 
-tf.get_logger().setLevel("WARNING")  # in Jupyter TensorFlow's logger starts at INFO; a script's default
+tf.get_logger().setLevel("WARNING")  # a script's default; in Jupyter TensorFlow's logger starts at INFO
 rng = np.random.default_rng(0)
 inputs = rng.normal(size=(3, 4)).astype(np.float32)
 other_inputs = rng.normal(size=(5, 4)).astype(np.float32)  # another batch size, for the exported graphs
@@ -53,7 +53,8 @@ initial = {
     "w1": (rng.normal(size=(4, 8)) * 0.5).astype(np.float32), "b1": (rng.normal(size=8) * 0.1).astype(np.float32),
     "w2": (rng.normal(size=(8, 2)) * 0.5).astype(np.float32), "b2": (rng.normal(size=2) * 0.1).astype(np.float32),
 }
-workdir = tempfile.mkdtemp(prefix="rosetta-saving-")
+temporary = tempfile.TemporaryDirectory(prefix="rosetta-saving-")  # deleted when the kernel exits
+workdir = temporary.name
 
 
 def build_torch():
