@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test chromium benchmark schema
+.PHONY: setup serve build test chromium benchmark measure schema
 
 setup: $(PYTHON_STAMP) $(NODE_STAMP)
 
@@ -37,6 +37,10 @@ test: setup chromium
 
 benchmark: setup
 	$(PYTHON) tests/benchmark.py
+
+# Framework speed on this machine (about 2 minutes; run on a quiet machine): writes data/benchmarks/cpu-<date>.yml
+measure: setup
+	$(PYTHON) -m macros.framework_benchmarks --mode full --output data/benchmarks/cpu-$$(date -u +%F).yml
 
 schema: setup
 	$(PYTHON) -m macros.schema

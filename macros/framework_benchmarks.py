@@ -19,7 +19,10 @@ PyTorch on CPU returns finished tensors). The medians and quartiles are in milli
 Each framework runs in its own subprocess, so no framework's thread pools or allocator share the
 process with another's. In full mode PyTorch's inductor compiles into a fresh cache directory, so the
 first call of `torch.compile` is a cold compile, as JAX's and XLA's are without a persistent cache;
-smoke mode keeps inductor's default on-disk cache so that repeated checks stay quick. Thread counts
+smoke mode keeps inductor's default on-disk cache so that repeated checks stay quick. Before its
+measurements each worker compiles one trivial function, so that a model's first call measures that
+model's tracing and compilation rather than the compiler's one-time start-up in the process (imports,
+toolchain checks), which is recorded apart as `<framework>_compiler_startup_ms`. Thread counts
 are each framework's defaults and are recorded, with the load average around each framework's run.
 
 Two behaviours of the frameworks' defaults show in the numbers and are stated with the sizes:
@@ -179,6 +182,12 @@ def measure(case: Case, repeats: int) -> dict[str, Any]:
     }
 
 
+def startup_ms(compile_trivial_function: Callable[[], Any]) -> float:
+    started = time.perf_counter()
+    compile_trivial_function()
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
 def run_cases(framework: str, cases: Iterator[Case], repeats: int) -> tuple[list[dict], list[str]]:
     timings, failures = [], []
     for case in cases:
@@ -305,9 +314,13 @@ def run_pytorch(mode: str) -> dict:
                 tempfile.TemporaryDirectory(prefix="benchmark-inductor-"))
         import torch
 
+        # A forward and a backward graph: what every compiled training step needs first.
+        startup = startup_ms(lambda: torch.compile(lambda t: (t * 2).sum())(torch.ones(8, requires_grad=True))
+                             .backward())
         timings, failures = run_cases("pytorch", pytorch_cases(SIZES[mode]), REPEATS[mode])
     cache = "fresh directory (cold compile)" if mode == "full" else "default on-disk cache (may be warm)"
-    return {"environment": {"torch_num_threads": torch.get_num_threads(), "torch_inductor_cache": cache},
+    return {"environment": {"torch_num_threads": torch.get_num_threads(), "torch_inductor_cache": cache,
+                            "pytorch_compiler_startup_ms": startup},
             "timings": timings, "failures": failures}
 
 
@@ -409,9 +422,11 @@ def run_tensorflow(mode: str) -> dict:
     import tensorflow as tf
 
     assert keras.backend.backend() == "tensorflow", keras.backend.backend()
+    startup = startup_ms(lambda: tf.function(lambda t: t * 2 + 1, jit_compile=True)(tf.ones(8)).numpy())
     timings, failures = run_cases("tensorflow", tensorflow_cases(SIZES[mode]), REPEATS[mode])
     return {"environment": {"tf_intra_op_threads": tf.config.threading.get_intra_op_parallelism_threads(),
-                            "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads()},
+                            "tf_inter_op_threads": tf.config.threading.get_inter_op_parallelism_threads(),
+                            "tensorflow_compiler_startup_ms": startup},
             "timings": timings, "failures": failures}
 
 
@@ -588,9 +603,12 @@ def jax_cases(s: Sizes) -> Iterator[Case]:
 def run_jax(mode: str) -> dict:
     os.environ.setdefault("JAX_PLATFORMS", "cpu")
     import jax
+    import jax.numpy as jnp
 
+    startup = startup_ms(lambda: jax.jit(lambda t: t * 2 + 1)(jnp.ones(8)).block_until_ready())
     timings, failures = run_cases("jax", jax_cases(SIZES[mode]), REPEATS[mode])
-    return {"environment": {"jax_backend": jax.default_backend()}, "timings": timings, "failures": failures}
+    return {"environment": {"jax_backend": jax.default_backend(), "jax_compiler_startup_ms": startup},
+            "timings": timings, "failures": failures}
 
 
 # --- The run: one subprocess per framework, one YAML file ----------------------------------------
@@ -646,7 +664,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--mode", choices=("full", "smoke"), required=True)
     parser.add_argument("--output", type=Path, required=True, help="data/benchmarks/<id>.yml")
-    parser.add_argument("--id", help='defaults to "cpu-<UTC date>" in full mode, "smoke" in smoke mode')
+    parser.add_argument("--id", help='the run id, which the file name should match; '
+                                     'defaults to "cpu-<UTC date>" (full), "smoke" (smoke)')
     parser.add_argument("--worker", choices=tuple(WORKERS), help=argparse.SUPPRESS)  # internal: one framework
     args = parser.parse_args(argv)
 
