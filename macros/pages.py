@@ -13,6 +13,8 @@ from .loading import Site
 # Front matter that opts a generated page into macro rendering (render_by_default is off,
 # so notebook sources are never run through Jinja).
 _MACRO_PAGE = "---\nrender_macros: true\n---\n\n{call}\n"
+# Topic pages are the site's answers: search ranks them above pages that only mention a term.
+_TOPIC_PAGE = "---\nrender_macros: true\nsearch:\n  boost: 2\n---\n\n{call}\n"
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class GeneratedPage:
 
 
 def generated_pages(site: Site) -> list[GeneratedPage]:
-    pages = [GeneratedPage(f"topics/{t.id}.md", _MACRO_PAGE.format(call=f'{{{{ topic_page("{t.id}") }}}}'))
+    pages = [GeneratedPage(f"topics/{t.id}.md", _TOPIC_PAGE.format(call=f'{{{{ topic_page("{t.id}") }}}}'))
              for t in site.topics]
     pages += [GeneratedPage(f"frameworks/{f.id}.md", _MACRO_PAGE.format(call=f'{{{{ framework_page("{f.id}") }}}}'))
               for f in site.frameworks]

@@ -23,13 +23,14 @@ SEARCHES = [
     ("DataLoader", ["rosetta/data-loading/", "notebooks/data-pipelines/", "matrix/"]),
     ("tf.data", ["rosetta/data-loading/", "notebooks/data-pipelines/", "matrix/"]),
     ("tf.function vs torch.compile", ["topics/graph-compilation/", "notebooks/graph-compilation/", "rosetta/compilation/"]),
-    ("vmap", ["topics/automatic-differentiation/", "rosetta/autodiff/", "topics/jax-functional-model/"]),
+    ("vmap", ["topics/automatic-differentiation/", "rosetta/autodiff/", "topics/jax-functional-model/",
+              "notebooks/autograd/"]),
     ("SavedModel", ["topics/deployment-and-serving/", "matrix/", "notebooks/saving-and-export/"]),
     ("ONNX", ["topics/deployment-and-serving/", "matrix/", "notebooks/saving-and-export/"]),
     ("TorchServe", ["topics/deployment-and-serving/", "matrix/", "claims/"]),
     ("LiteRT", ["topics/mobile-and-edge/", "matrix/", "notebooks/mobile-and-edge/"]),
-    ("ExecuTorch", ["topics/mobile-and-edge/", "matrix/"]),
-    ("TensorBoard with PyTorch", ["topics/visualization-and-tracking/", "matrix/"]),
+    ("ExecuTorch", ["topics/mobile-and-edge/", "matrix/", "notebooks/mobile-and-edge/"]),
+    ("TensorBoard with PyTorch", ["topics/visualization-and-tracking/", "matrix/", "notebooks/visualization/"]),
     ("mixed precision", ["matrix/", "topics/performance/", "topics/hardware-support/"]),
     ("multi-GPU", ["topics/distributed-training/", "matrix/"]),
     ("TPU", ["topics/hardware-support/", "topics/distributed-training/", "matrix/", "decision-guide/"]),
@@ -41,9 +42,10 @@ SEARCHES = [
     ("session", ["topics/execution-model/", "claims/"]),
     ("learning curve", ["topics/api-design/", "decision-guide/", "topics/documentation-and-learning/"]),
     ("licence", ["matrix/", "frameworks/"]),
-    ("Flax", ["topics/jax-functional-model/", "topics/ecosystem-and-libraries/", "matrix/"]),
+    ("Flax", ["topics/jax-functional-model/", "topics/ecosystem-and-libraries/", "matrix/",
+              "topics/api-design/", "topics/training-a-model/"]),  # the last two explain Flax as JAX's layer library
     ("torch.export", ["topics/deployment-and-serving/", "topics/graph-compilation/", "matrix/", "notebooks/saving-and-export/"]),
-    ("PRNG key", ["topics/jax-functional-model/", "rosetta/random/"]),
+    ("PRNG key", ["topics/jax-functional-model/", "rosetta/random/", "notebooks/randomness/"]),
     ("einsum", ["rosetta/linear-algebra/"]),
     ("torch.std", ["rosetta/reductions/"]),
     ("versions", ["versions/"]),
@@ -88,7 +90,14 @@ def search(page, query: str) -> list[str]:
     field.press("End")  # Material listens to key events as well as input events
     page.wait_for_selector(".md-search-result__item", state="attached", timeout=10_000)
     page.wait_for_timeout(600)  # results for the previous query may still be on screen; let them update
-    return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+    links = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
+    # A result item lists its page and then matching sections of it: rank pages, not sections.
+    pages = []
+    for link in links:
+        page_path = urlsplit(link).path  # drops #section and Material's ?h= highlight query
+        if page_path not in pages:
+            pages.append(page_path)
+    return pages
 
 
 def test_search_finds_the_right_page_in_the_top_three(page, site_url, capsys):
