@@ -132,7 +132,9 @@ def test_choosing_jax_switches_every_tab_group_and_is_remembered(page, site_url)
     assert set(selected_tabs(page)) == {"JAX"}
 
 
-@pytest.mark.parametrize("path", ["", "matrix/", "topics/automatic-differentiation/", "notebooks/autograd/"])
+@pytest.mark.parametrize("path", ["", "matrix/", "topics/automatic-differentiation/", "notebooks/autograd/",
+                                  "topics/performance/", "claims/", "decision-guide/", "rosetta/layers/",
+                                  "migration/pytorch-to-jax/", "versions/", "frameworks/jax/"])
 def test_axe_core_finds_no_violations(page, site_url, path):
     page.goto(site_url + path)
     page.add_script_tag(path=str(AXE))
