@@ -152,3 +152,42 @@ def test_pages_fit_a_phone_screen(browser, site_url, path):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     context.close()
     assert overflow <= 0, f"{path or 'home'} scrolls sideways by {overflow}px on a 375px screen"
+
+
+def visible_rows(page) -> int:
+    return page.eval_on_selector_all("table.rosetta-matrix tbody tr", "rows => rows.filter(r => !r.hidden).length")
+
+
+def test_matrix_filters_and_column_order_follow_the_reader(page, site_url):
+    page.goto(site_url + "topics/automatic-differentiation/")
+    page.locator(".tabbed-set").first.locator("label", has_text="JAX").click()  # the reader's framework
+    page.goto(site_url + "matrix/")
+    total = visible_rows(page)
+    first_columns = page.eval_on_selector_all(
+        "table.rosetta-matrix thead tr", "rows => rows.map(r => r.querySelector('[data-framework]').textContent)")
+    assert set(first_columns) == {"JAX"}, "the chosen framework's column comes first"
+    page.select_option("form.rosetta-matrix-controls select[name=category]", "serving")
+    serving = visible_rows(page)
+    assert 0 < serving < total
+    assert page.eval_on_selector_all("table.rosetta-matrix tbody tr:not([hidden])",
+                                     "rows => rows.every(r => r.dataset.category === 'serving')")
+    page.select_option("form.rosetta-matrix-controls select[name=category]", "")
+    page.select_option("form.rosetta-matrix-controls select[name=level]", "deprecated")
+    deprecated = visible_rows(page)
+    assert 0 < deprecated < total
+    page.select_option("form.rosetta-matrix-controls select[name=level]", "")
+    page.check("form.rosetta-matrix-controls input[name=differences]")
+    assert 0 < visible_rows(page) <= total
+    assert "features shown" in page.locator("form.rosetta-matrix-controls output").text_content()
+
+
+def test_matrix_reads_in_full_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "matrix/")
+    rows = page.eval_on_selector_all("table.rosetta-matrix tbody tr", "rows => rows.length")
+    hidden_form = page.locator("form.rosetta-matrix-controls").is_hidden()
+    context.close()
+    from macros.loading import load_site
+    assert rows == sum(len(c.features) for c in load_site(ROOT).categories)
+    assert hidden_form, "controls that need JavaScript are not shown without it"
