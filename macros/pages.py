@@ -13,7 +13,8 @@ from .loading import Site
 # Front matter that opts a generated page into macro rendering (render_by_default is off,
 # so notebook sources are never run through Jinja).
 _MACRO_PAGE = "---\nrender_macros: true\n---\n\n{call}\n"
-# Topic pages are the site's answers: search ranks them above pages that only mention a term.
+# Topic pages (concepts) and Rosetta pages (API names) are the site's answers: search ranks them above
+# pages that only mention a term.
 _TOPIC_PAGE = "---\nrender_macros: true\nsearch:\n  boost: 2\n---\n\n{call}\n"
 
 
@@ -28,7 +29,7 @@ def generated_pages(site: Site) -> list[GeneratedPage]:
              for t in site.topics]
     pages += [GeneratedPage(f"frameworks/{f.id}.md", _MACRO_PAGE.format(call=f'{{{{ framework_page("{f.id}") }}}}'))
               for f in site.frameworks]
-    pages += [GeneratedPage(f"rosetta/{c.id}.md", _MACRO_PAGE.format(call=f'{{{{ rosetta_category("{c.id}") }}}}'))
+    pages += [GeneratedPage(f"rosetta/{c.id}.md", _TOPIC_PAGE.format(call=f'{{{{ rosetta_category("{c.id}") }}}}'))
               for c in site.rosetta]
     pages += [GeneratedPage(f"migration/{g.id}.md", _MACRO_PAGE.format(call=f'{{{{ migration_guide("{g.id}") }}}}'))
               for g in site.migrations]

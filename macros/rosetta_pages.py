@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .loading import Site
 from .models import RosettaCategory, RosettaRow
+from .api_names import ALIASES, cited_names
 from .rendering import compact_html, doc_link, page_url, relative_url, render
 
 ROSETTA_DOC = "rosetta/{id}.md"
@@ -27,10 +28,26 @@ def row_anchor(row: RosettaRow) -> str:
     return f"op-{row.id}"
 
 
+def api_names(row: RosettaRow, framework: str) -> list[str]:
+    """The dotted API names a row's code uses, as written and with the module alias spelt out, so
+    that searching `tf.tensor_scatter_nd_update` or `torch.nn.functional.softmax` finds the row."""
+    names: list[str] = []
+    for name in cited_names(row.code[framework]):
+        for spelling in (name, _expand_alias(name)):
+            if spelling not in names and "." in spelling:
+                names.append(spelling)
+    return names
+
+
+def _expand_alias(name: str) -> str:
+    root, _, rest = name.partition(".")
+    return f"{ALIASES[root]}.{rest}" if root in ALIASES and rest else name
+
+
 def rosetta_category_page(site: Site, category_id: str, page_src: str) -> str:
     category = next(c for c in site.rosetta if c.id == category_id)
     return render("rosetta_category.md", category=category, frameworks=site.frameworks,
-                  difference_label=DIFFERENCE_LABELS.__getitem__, anchor=row_anchor)
+                  difference_label=DIFFERENCE_LABELS.__getitem__, anchor=row_anchor, api_names=api_names)
 
 
 def rosetta_index(site: Site, page_src: str) -> str:

@@ -53,7 +53,8 @@ labels = rng.integers(0, CLASSES, size=BATCH)  # int64
 initial = {
     "kernel": (rng.normal(size=(3, 3, CHANNELS, FILTERS)) * 0.3).astype(np.float32),  # (kh, kw, in, out)
     "conv_bias": (rng.normal(size=FILTERS) * 0.1).astype(np.float32),
-    "dense": (rng.normal(size=(POOLED * POOLED * FILTERS, CLASSES)) * 0.15).astype(np.float32),  # rows in (h, w, c) order
+    # rows in (h, w, c) order, the order in which NHWC feature maps flatten
+    "dense": (rng.normal(size=(POOLED * POOLED * FILTERS, CLASSES)) * 0.15).astype(np.float32),
     "dense_bias": np.zeros(CLASSES, np.float32),
 }
 

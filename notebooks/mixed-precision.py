@@ -23,12 +23,13 @@
 #
 # Not equivalent by default, and therefore set here: which operations run in low precision
 # (autocast has per-operation lists, so PyTorch's tanh runs in whatever dtype reaches it; a Keras
-# policy casts each layer's inputs and weights; JAX casts exactly what the code casts), where the
-# rounding to bfloat16 happens inside a layer (a fused matrix product with bias in PyTorch,
-# separate product and addition in Keras and in the JAX code), and the scope of the setting (a
-# context in PyTorch, a global policy read when layers are built in Keras — reset to float32
-# afterwards here — and nothing global in JAX). bfloat16 keeps 8 significant bits, so results agree
-# with float32 only to about two decimal digits: the tolerances below are loose on purpose.
+# policy casts each layer's inputs and weights; JAX casts exactly what the code casts), where inside
+# a layer results are rounded to bfloat16 (PyTorch's `linear` adds the bias within one operation,
+# Keras and the JAX code add it in a second one, so the three bfloat16 results differ slightly from
+# each other too), and the scope of the setting (a context in PyTorch, a global policy read when
+# layers are built in Keras — reset to float32 afterwards here — and nothing global in JAX).
+# bfloat16 keeps 8 significant bits, so results agree with float32 only to about two decimal
+# digits: the tolerances below are loose on purpose.
 #
 # float16 would also need loss scaling (`torch.amp.GradScaler`, `keras.optimizers.LossScaleOptimizer`);
 # bfloat16 has float32's exponent range and does not. In JAX, DeepMind's `jmp` library provides

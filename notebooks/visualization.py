@@ -34,6 +34,7 @@
 
 # %%
 from collections import defaultdict
+from html import escape
 from xml.etree import ElementTree
 
 import numpy as np
@@ -81,7 +82,9 @@ with torch.no_grad():
         layer.bias.copy_(torch.tensor(initial[b]))
 optimizer = torch.optim.SGD(model_torch.parameters(), lr=LEARNING_RATE)
 
-model_keras = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(1)])
+model_keras = keras.Sequential([
+    keras.Input(shape=(4,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(1),
+])
 model_keras.set_weights([initial["w1"], initial["b1"], initial["w2"], initial["b2"]])
 model_keras.compile(optimizer=keras.optimizers.SGD(learning_rate=LEARNING_RATE), loss="mse")
 
@@ -151,7 +154,8 @@ assert_agree("Keras callback record vs History",
              {"callback": log_tf.values("train/loss"), "History": np.array(history.history["loss"], np.float32)},
              rtol=0, atol=0)
 for step in (0, 9, STEPS - 1):
-    print(f"step {step:>2}: " + "  ".join(f"{name} {log.values('train/loss')[step]:.6f}" for name, log in record.items()))
+    values = (f"{name} {log.values('train/loss')[step]:.6f}" for name, log in record.items())
+    print(f"step {step:>2}: " + "  ".join(values))
 
 # %% [markdown]
 # ## Draw the curves
@@ -176,28 +180,29 @@ def svg_line_chart(curves, title, width=640, height=320):
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" role="img" font-family="sans-serif" font-size="12">',
-             f"<title>{title}</title>",
+             f"<title>{escape(title)}</title>",
              f'<rect width="{width}" height="{height}" fill="white"/>',
              f'<line x1="{left}" y1="{y(y_min)}" x2="{x(x_max)}" y2="{y(y_min)}" stroke="black"/>',
              f'<line x1="{left}" y1="{y(y_min)}" x2="{left}" y2="{top}" stroke="black"/>']
     for value in np.linspace(y_min, y_max, 5):
         parts.append(f'<line x1="{left - 4}" y1="{y(value):.1f}" x2="{left}" y2="{y(value):.1f}" stroke="black"/>'
                      f'<text x="{left - 8}" y="{y(value) + 4:.1f}" text-anchor="end">{value:.2f}</text>')
-    for step in np.linspace(x_min, x_max, 4).round():
+    for step in sorted(set(np.arange(x_min, x_max, 10)) | {x_max}):
         parts.append(f'<line x1="{x(step):.1f}" y1="{y(y_min)}" x2="{x(step):.1f}" y2="{y(y_min) + 4}" stroke="black"/>'
                      f'<text x="{x(step):.1f}" y="{y(y_min) + 18}" text-anchor="middle">{step:.0f}</text>')
     parts.append(f'<text x="{(left + x(x_max)) / 2:.1f}" y="{height - 6}" text-anchor="middle">step</text>')
     parts.append(f'<text x="14" y="{(top + y(y_min)) / 2:.1f}" text-anchor="middle" '
                  f'transform="rotate(-90 14 {(top + y(y_min)) / 2:.1f})">loss</text>')
-    styles = [("#1f77b4", 7, "", 0.35), ("#d62728", 3, "", 1.0), ("#2ca02c", 1.5, "6 4", 1.0)]
-    for index, ((name, (steps, values)), (colour, stroke_width, dash, opacity)) in enumerate(zip(curves.items(), styles)):
+    styles = [("#1f77b4", 7, "", 0.35), ("#d62728", 3, "", 1.0), ("black", 1.5, "6 4", 1.0)]
+    for index, (name, (steps, values)) in enumerate(curves.items()):
+        colour, stroke_width, dash, opacity = styles[index]
         points = " ".join(f"{x(s):.1f},{y(v):.1f}" for s, v in zip(steps, values))
         line_style = (f'fill="none" stroke="{colour}" stroke-width="{stroke_width}" stroke-opacity="{opacity}"'
                       + (f' stroke-dasharray="{dash}"' if dash else ""))
         parts.append(f'<polyline points="{points}" {line_style}/>')
         legend_y = top + 10 + 22 * index
         parts.append(f'<line x1="{width - right + 15}" y1="{legend_y}" x2="{width - right + 45}" y2="{legend_y}" '
-                     f'{line_style}/><text x="{width - right + 52}" y="{legend_y + 4}">{name}</text>')
+                     f'{line_style}/><text x="{width - right + 52}" y="{legend_y + 4}">{escape(name)}</text>')
     parts.append("</svg>")
     return "\n".join(parts)
 

@@ -49,6 +49,10 @@ SEARCHES = [
     ("einsum", ["rosetta/linear-algebra/"]),
     ("torch.std", ["rosetta/reductions/"]),
     ("versions", ["versions/"]),
+    # An API name from any framework lands on its Rosetta row (issue 5).
+    ("tf.tensor_scatter_nd_update", ["rosetta/indexing-and-slicing/"]),
+    ("F.scaled_dot_product_attention", ["rosetta/layers/"]),
+    ("lax.fori_loop", ["rosetta/compilation/"]),
 ]
 
 pytestmark = pytest.mark.browser
