@@ -44,7 +44,8 @@ class SnippetCell:
 class CellOutput:
     kind: str  # "text" or "image"
     text: str = ""
-    png_base64: str = ""
+    image_base64: str = ""
+    mime: str = "image/png"
 
 
 def first_heading(nb: nbformat.NotebookNode) -> str | None:
@@ -119,7 +120,11 @@ def _output_parts(output: nbformat.NotebookNode) -> list[CellOutput]:
         data = output.get("data", {})
         if "image/png" in data:
             png = data["image/png"]
-            return [CellOutput("image", png_base64=png if isinstance(png, str) else base64.b64encode(png).decode())]
+            return [CellOutput("image", image_base64=png if isinstance(png, str) else base64.b64encode(png).decode())]
+        if "image/svg+xml" in data:
+            # Shown through <img>, where an SVG cannot run scripts or load anything.
+            svg = data["image/svg+xml"]
+            return [CellOutput("image", image_base64=base64.b64encode(svg.encode()).decode(), mime="image/svg+xml")]
         if "text/plain" in data:
             return [CellOutput("text", text=_ANSI_ESCAPE.sub("", data["text/plain"]))]
     return []

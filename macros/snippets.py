@@ -27,7 +27,7 @@ def snippet_tabs(site: Site, executed: dict[str, ExecutedNotebook], notebook: st
                 body.append(code_fence(output.text, "text", title="Output"))
             else:
                 body.append(f'<img class="rosetta-output-image" alt="Plot output of the {framework.name} cell" '
-                            f'src="data:image/png;base64,{output.png_base64}">')
+                            f'src="data:{output.mime};base64,{output.image_base64}">')
         tabs.append((framework.name, textwrap.indent("\n\n".join(body), "    ")))
     return render(
         "snippet_tabs.md",

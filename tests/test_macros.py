@@ -69,6 +69,8 @@ def executed(site) -> dict:
         code.outputs = [nbformat.v4.new_output("stream", name="stdout", text=f"\x1b[31mhello from {framework_id}\x1b[0m\n")]
         if framework_id == "jax":
             code.outputs.append(nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo="}))
+        if framework_id == "tensorflow":
+            code.outputs.append(nbformat.v4.new_output("display_data", data={"image/svg+xml": "<svg></svg>"}))
         nb.cells.append(code)
     environment = {"python": "3.11", "platform": "Linux", "machine": "x86_64", "cpu_count": 2,
                    "distributions": {"pytorch": "2.13.0", "tensorflow": "2.21.0", "jax": "0.10.2"}}
@@ -136,6 +138,7 @@ def test_snippet_tabs_are_linked_labels_with_outputs(site, executed):
     assert "    ```text title=\"Output\"\n    hello from pytorch" in markdown
     assert "\x1b" not in markdown, "terminal colour codes are stripped"
     assert 'alt="Plot output of the JAX cell" src="data:image/png;base64,iVBORw0KGgo="' in markdown
+    assert 'src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4="' in markdown, "SVG output shown through <img>"
     assert "[Demo notebook](../notebooks/demo.ipynb)" in markdown and "{: .rosetta-snippet-source }" in markdown
 
 
