@@ -31,8 +31,16 @@ def evidence_link(site: Site, evidence: Evidence, page_src: str) -> tuple[str, s
     if evidence.notebook:
         return (f"Notebook: {site.notebooks[evidence.notebook].title}",
                 relative_url(here, f"notebooks/{evidence.notebook}/"))
-    return (f"Measurement: {evidence.measurement.replace('-', ' ', 0)}",
-            relative_url(here, f"topics/performance/#{evidence.measurement}"))
+    return measurement_label(site, evidence.measurement), relative_url(here, f"topics/performance/#{evidence.measurement}")
+
+
+def measurement_label(site: Site, measurement_id: str) -> str:
+    """'cpu-2026-11-22-cnn-training-step' → 'Measurement: cnn, training-step (run cpu-2026-11-22)'."""
+    for run in site.benchmarks:
+        for timing in run.timings:
+            if f"{run.id}-{timing.model}-{timing.task}" == measurement_id:
+                return f"Measurement: {timing.model}, {timing.task} (run {run.id})"
+    return f"Measurement: {measurement_id}"
 
 
 def claims_audit(site: Site, page_src: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .execution import ExecutedNotebook
 from .loading import Site
 from .matrix import features_table, legend, matrix_rows
@@ -12,7 +14,7 @@ TOPIC_DOC = "topics/{id}.md"
 
 
 def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str, page_src: str,
-               measured: dict[str, callable] | None = None) -> str:
+               measured: dict[str, Callable[[], str]] | None = None) -> str:
     """`measured` maps a measured-section name to a function returning its markdown."""
     topic = site.topic(topic_id)
     measured = measured or {}
