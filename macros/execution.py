@@ -41,6 +41,7 @@ KERNEL_ENVIRONMENT = {
 # Distributions whose version changes what a notebook prints; shown on the versions page.
 TRACKED_DISTRIBUTIONS = (
     "torch", "tensorflow-cpu", "keras", "jax", "jaxlib", "numpy", "ml-dtypes",
+    "tensorboard", "onnx", "onnxscript", "onnxruntime",
     "nbclient", "ipykernel", "jupytext", "mkdocs", "mkdocs-material", "mkdocs-jupyter",
     "mkdocs-macros-plugin", "pydantic",
 )

@@ -19,7 +19,9 @@
 # parameters are a plain dictionary of arrays, a NumPy `.npz` file. And an exported graph that runs
 # without the Python code that defined the model: a `torch.export` program saved as `.pt2`, a
 # TensorFlow SavedModel written by Keras's `model.export`, and a serialized `jax.export` StableHLO
-# module. Every round trip is checked: the reloaded model must give the original's outputs.
+# module. Every round trip is checked: the reloaded model must give the original's outputs. Last,
+# the PyTorch model goes to ONNX and runs in ONNX Runtime; TensorFlow's and JAX's ONNX converters
+# are third-party packages that are not installed here.
 #
 # Not equivalent by default: what a file holds (a `state_dict` or an `.npz` file holds only arrays,
 # so the model's code must exist to load it; a `.keras` file holds the architecture as a config
@@ -176,15 +178,55 @@ assert_agree("reloaded exported graphs across frameworks", {
 # %% [markdown]
 # ## ONNX
 #
-# The exchange format most other runtimes read is not runnable here. `torch.onnx.export` needs the
-# `onnx` and `onnxscript` packages; TensorFlow and Keras models are converted with `tf2onnx`; JAX
-# has no ONNX exporter of its own (the usual route is `jax2tf`, then `tf2onnx`). None of these
-# packages is installed in this environment, which the cell below checks, so this notebook shows
-# no ONNX file.
+# ONNX is the exchange format that most other runtimes read. `torch.onnx.export` is part of torch;
+# in 2.13 it captures the model through `torch.export` by default (`dynamo=True` has been the
+# default since 2.9) and needs the `onnx` and `onnxscript` packages, which this site installs along
+# with ONNX Runtime (`onnxruntime`) to run the file. The model is switched to evaluation mode
+# first (the exporter warns about a model left in training mode), the batch dimension is declared
+# dynamic as above, `onnx.checker.check_model` validates the file, and an ONNX Runtime
+# `InferenceSession` runs it on the batch of 5. The exporter writes the weights to a separate
+# `.data` file next to the `.onnx` file unless `external_data=False` is passed.
+#
+# TensorFlow and JAX have no ONNX exporter of their own. Keras 3's `model.export(format="onnx")`
+# calls the third-party `tf2onnx` on the TensorFlow backend and `jax2onnx` on the JAX backend, and a
+# JAX function converts with `jax2onnx` directly; neither package is installed here (the last cell
+# checks this), so this section shows an ONNX file from PyTorch only and is not a snippet.
 
 # %%
+import importlib.metadata
 import importlib.util
+import logging
+import warnings
 
-for package in ("onnx", "onnxscript", "tf2onnx", "onnxruntime"):
-    assert importlib.util.find_spec(package) is None, f"{package} is installed: the ONNX section can be written"
+import onnx
+import onnxruntime
+
+# Keep torch's exporter quiet: it logs that optional torchvision operators are skipped, and its own
+# code trips a deprecation warning of torch's pytree module in 2.13.
+logging.getLogger("torch.onnx").setLevel(logging.ERROR)
+warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)` is deprecated", category=FutureWarning)
+
+path = os.path.join(workdir, "model.onnx")
+model_torch.eval()  # export the inference behaviour
+onnx_program = torch.onnx.export(model_torch, (torch.from_numpy(inputs),), path,
+                                 input_names=["x"], output_names=["y"],
+                                 dynamic_shapes=({0: torch.export.Dim("batch")},),
+                                 verbose=False)  # no progress lines
+onnx_model = onnx.load(path)  # also reads the weights from the .data file beside it
+onnx.checker.check_model(onnx_model)  # raises if the graph is not valid ONNX
+
+session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+onnx_out = session.run(None, {"x": other_inputs})[0]
+print("files:", sorted(os.path.basename(name) for name in os.listdir(workdir) if name.startswith("model.onnx")))
+print("opset:", [(opset.domain or "ai.onnx", opset.version) for opset in onnx_model.opset_import])
+print("operators:", [node.op_type for node in onnx_model.graph.node])
+print("inputs:", [(i.name, i.shape, i.type) for i in session.get_inputs()])
+assert_agree("pytorch: ONNX Runtime vs the model, batch of 5", {"model": direct_torch, "onnxruntime": onnx_out},
+             rtol=1e-5, atol=1e-6)
+
+# %%
+for package in ("onnx", "onnxscript", "onnxruntime"):
+    print(f"{package} {importlib.metadata.version(package)}: installed")
+for package in ("tf2onnx", "jax2onnx"):
+    assert importlib.util.find_spec(package) is None, f"{package} is installed: add its ONNX export to this section"
     print(f"{package}: not installed")

@@ -14,26 +14,31 @@
 # # Logging training curves
 #
 # Recording a scalar (here the training loss) at every step of the same small training run in
-# each framework, then drawing the three curves. The usual destination is TensorBoard:
-# `torch.utils.tensorboard.SummaryWriter` in PyTorch, `tf.summary` and the
-# `keras.callbacks.TensorBoard` callback in TensorFlow and Keras, and in JAX, which has no logger of
-# its own, a writer from another library (`flax.metrics.tensorboard`, `tensorboardX`, or `tf.summary`
-# itself). None of those can run here: the `tensorboard` package is not installed, `tensorflow-cpu`
-# 2.21 no longer lists it as a dependency, `torch.utils.tensorboard` fails to import without it, and
-# `tf.summary.scalar` raises `TBNotInstalledError`. The event-file code is therefore shown at the end
-# as text, and the executed cells log into an in-memory record with the same
-# `add_scalar(tag, value, step)` call as PyTorch's writer, then draw it as an SVG chart.
+# each framework, as TensorBoard event files, then reading the files back and drawing the three
+# curves. PyTorch writes with `torch.utils.tensorboard.SummaryWriter`; TensorFlow and Keras with
+# `tf.summary` or the `keras.callbacks.TensorBoard` callback, used here with `fit`; JAX has no
+# writer of its own, so its loop writes through `tf.summary`, the same calls Flax's
+# `flax.metrics.tensorboard.SummaryWriter` makes (Flax is not installed here). All of them need the
+# `tensorboard` package, a separate install: `tensorflow-cpu` 2.21 no longer depends on it, and
+# `torch` does not list it either. This site installs it, so the cells below write real event
+# files into a temporary directory; `tensorboard --logdir` pointed at such a directory would show
+# the runs.
 #
 # Not equivalent by default: the step number (PyTorch's writer takes whatever step it is given;
 # `tf.summary.scalar` needs `step=` or a default step set with `tf.summary.experimental.set_step`;
-# Keras's TensorBoard callback counts epochs, or batches with `update_freq`), the value logged for
+# Keras's TensorBoard callback counts epochs, or batches with `update_freq`), the tag and the place
+# (Keras names the series `epoch_loss` and writes it under a `train` subdirectory of the log
+# directory), how the number is stored (PyTorch's writer fills the old `simple_value` field unless
+# `new_style=True`; `tf.summary.scalar` writes a one-value tensor marked for TensorBoard's scalars
+# plugin, so a program reading the file finds it among tensors, not scalars), the value logged for
 # an epoch (Keras logs the mean of the epoch's batch losses; a hand-written loop usually logs the
 # last batch's loss), and when the number leaves the device (`loss.item()` waits for the step to
 # finish; JAX dispatches steps asynchronously, so converting once at the end avoids waiting every
 # step). With one full batch per epoch, as here, all three log the same numbers.
 
 # %%
-from collections import defaultdict
+import os
+import tempfile
 from html import escape
 from xml.etree import ElementTree
 
@@ -44,9 +49,13 @@ import keras
 import jax
 import jax.numpy as jnp
 from IPython.display import SVG, display
+from torch.utils.tensorboard import SummaryWriter  # needs the separate tensorboard package
+from tensorboard.backend.event_processing import event_accumulator
+from tensorboard.util import tensor_util
 
 from helpers.agreement import assert_agree
 
+tf.get_logger().setLevel("WARNING")  # a script's default; in Jupyter TensorFlow's logger starts at INFO
 jax.config.update("jax_enable_x64", False)
 rng = np.random.default_rng(5)
 inputs = rng.normal(size=(32, 4)).astype(np.float32)
@@ -56,23 +65,8 @@ initial = {
     "w2": (rng.normal(size=(8, 1)) * 0.5).astype(np.float32), "b2": np.zeros(1, np.float32),
 }
 LEARNING_RATE, STEPS = 0.1, 30
-
-
-class ScalarLog:
-    """An in-memory stand-in for a summary writer: each tag maps to a list of (step, value)."""
-
-    def __init__(self):
-        self.scalars = defaultdict(list)
-
-    def add_scalar(self, tag, value, step):  # the signature of PyTorch's SummaryWriter.add_scalar
-        self.scalars[tag].append((int(step), float(value)))
-
-    def steps(self, tag):
-        return [step for step, _ in self.scalars[tag]]
-
-    def values(self, tag):
-        return np.array([value for _, value in self.scalars[tag]], np.float32)
-
+temporary = tempfile.TemporaryDirectory(prefix="rosetta-tensorboard-")  # deleted when the kernel exits
+logdir = temporary.name
 
 # The same 4 → 8 → 1 network and the same starting weights in each framework.
 model_torch = torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
@@ -105,63 +99,91 @@ params_jax = {name: jnp.asarray(value) for name, value in initial.items()}
 # %% [markdown]
 # ## Log a scalar at every step
 #
-# PyTorch logs from the hand-written loop; Keras logs from a callback that `fit` calls after each
-# epoch, which is where `keras.callbacks.TensorBoard` writes too; JAX keeps the losses as device
-# arrays and fetches them once at the end.
+# PyTorch logs from the hand-written loop and closes the writer, which flushes the file. Keras logs
+# from its `TensorBoard` callback, which `fit` calls after each epoch. JAX keeps the losses as device
+# arrays, fetches them once at the end and writes them with `tf.summary.scalar` inside the file
+# writer's `as_default()` block. PyTorch's `SummaryWriter` would work for JAX too (it takes any
+# Python float); `tf.summary` is used because it is what the JAX ecosystem's own writer, Flax's,
+# wraps.
 
 # %% tags=["pytorch", "log-a-scalar"]
-log_torch = ScalarLog()  # stands in for torch.utils.tensorboard.SummaryWriter(log_dir)
+writer = SummaryWriter(os.path.join(logdir, "pytorch"))
 x_torch, y_torch = torch.tensor(inputs), torch.tensor(targets)
 for step in range(STEPS):
     optimizer.zero_grad()
     loss = torch.nn.functional.mse_loss(model_torch(x_torch), y_torch)
     loss.backward()
     optimizer.step()
-    log_torch.add_scalar("train/loss", loss.item(), step)  # .item() gives a Python float
+    writer.add_scalar("train/loss", loss.item(), step)  # .item() gives a Python float
+writer.close()  # flushes the events to disk
 
 # %% tags=["tensorflow", "log-a-scalar"]
-class LogScalars(keras.callbacks.Callback):  # stands in for keras.callbacks.TensorBoard(log_dir)
-    def __init__(self, log):
-        super().__init__()
-        self.log = log
-
-    def on_epoch_end(self, epoch, logs=None):
-        self.log.add_scalar("train/loss", logs["loss"], epoch)  # the mean loss of the epoch's batches
-
-log_tf = ScalarLog()
+tensorboard_callback = keras.callbacks.TensorBoard(log_dir=os.path.join(logdir, "keras"))
 history = model_keras.fit(inputs, targets, batch_size=len(inputs), epochs=STEPS, shuffle=False, verbose=0,
-                          callbacks=[LogScalars(log_tf)])
+                          callbacks=[tensorboard_callback])  # writes epoch_loss under keras/train
 
 # %% tags=["jax", "log-a-scalar"]
-log_jax = ScalarLog()
+writer = tf.summary.create_file_writer(os.path.join(logdir, "jax"))
 losses = []
 for step in range(STEPS):
     params_jax, loss = train_step_jax(params_jax, inputs, targets)
     losses.append(loss)  # stays on the device: the loop does not wait for each step
-for step, loss in enumerate(jax.device_get(losses)):  # one transfer at the end
-    log_jax.add_scalar("train/loss", loss, step)
+with writer.as_default():
+    for step, loss in enumerate(jax.device_get(losses)):  # one transfer at the end
+        tf.summary.scalar("train/loss", float(loss), step=step)
+writer.close()
 
 # %% [markdown]
-# The three records hold the same steps and, within float32 rounding, the same losses; Keras's
-# own `History` holds the same curve as the callback's record.
+# ## Read the event files back
+#
+# TensorBoard's own reader, `EventAccumulator`, loads each run directory. It keeps a sample of each
+# series by default (10 tensor events per tag), so it is told to keep everything. PyTorch's values
+# come back from `Scalars`, the two `tf.summary` runs' values from `Tensors`. Keras's run holds two
+# more series, `epoch_learning_rate` and `keras` (the model's config, written because `write_graph`
+# defaults to `True`). The three loss curves hold the same steps and, within float32 rounding, the
+# same losses, and the Keras event file holds exactly the curve in Keras's own `History`.
 
 # %%
-record = {"pytorch": log_torch, "tensorflow": log_tf, "jax": log_jax}
-assert all(log.steps("train/loss") == list(range(STEPS)) for log in record.values())
-assert_agree(f"logged loss at each of {STEPS} steps",
-             {name: log.values("train/loss") for name, log in record.items()}, rtol=1e-4, atol=1e-6)
-assert_agree("Keras callback record vs History",
-             {"callback": log_tf.values("train/loss"), "History": np.array(history.history["loss"], np.float32)},
+def read_curve(run_dir, tag):
+    """Steps and values of one scalar series from the event files in run_dir."""
+    accumulator = event_accumulator.EventAccumulator(
+        run_dir, size_guidance={event_accumulator.SCALARS: 0, event_accumulator.TENSORS: 0})  # 0: keep all
+    accumulator.Reload()
+    if tag in accumulator.Tags()["scalars"]:  # written to the simple_value field
+        events, kind = accumulator.Scalars(tag), "scalars"
+        values = [event.value for event in events]
+    else:  # written as a tensor for the scalars plugin
+        events, kind = accumulator.Tensors(tag), "tensors"
+        assert accumulator.SummaryMetadata(tag).plugin_data.plugin_name == "scalars"
+        values = [tensor_util.make_ndarray(event.tensor_proto).item() for event in events]
+    files = [name for name in os.listdir(run_dir) if name.startswith("events.out.tfevents")]
+    all_tags = sorted(accumulator.Tags()["scalars"] + accumulator.Tags()["tensors"])
+    print(f"{os.path.relpath(run_dir, logdir)}: {len(files)} event file, tags {all_tags}; "
+          f"{tag!r} read from {kind}, {len(events)} points")
+    return [event.step for event in events], np.array(values, np.float32)
+
+
+curves = {
+    "pytorch": read_curve(os.path.join(logdir, "pytorch"), "train/loss"),
+    "tensorflow": read_curve(os.path.join(logdir, "keras", "train"), "epoch_loss"),
+    "jax": read_curve(os.path.join(logdir, "jax"), "train/loss"),
+}
+assert all(steps == list(range(STEPS)) for steps, _ in curves.values())
+assert_agree(f"logged loss at each of {STEPS} steps, read from the event files",
+             {name: values for name, (_, values) in curves.items()}, rtol=1e-4, atol=1e-6)
+assert_agree("Keras event file vs History",
+             {"event file": curves["tensorflow"][1], "History": np.array(history.history["loss"], np.float32)},
              rtol=0, atol=0)
 for step in (0, 9, STEPS - 1):
-    values = (f"{name} {log.values('train/loss')[step]:.6f}" for name, log in record.items())
+    values = (f"{name} {curve[1][step]:.6f}" for name, curve in curves.items())
     print(f"step {step:>2}: " + "  ".join(values))
 
 # %% [markdown]
 # ## Draw the curves
 #
-# A line chart written as SVG by hand, since no plotting library is installed here. The three
-# curves lie on top of each other, so they are drawn with different widths and dash patterns.
+# The curves read from the event files, as a line chart written as SVG by hand, since no plotting
+# library is installed here. The three curves lie on top of each other, so they are drawn with
+# different widths and dash patterns.
 
 # %%
 def svg_line_chart(curves, title, width=640, height=320):
@@ -207,55 +229,8 @@ def svg_line_chart(curves, title, width=640, height=320):
     return "\n".join(parts)
 
 
-chart = svg_line_chart({name: (log.steps("train/loss"), log.values("train/loss")) for name, log in record.items()},
-                       title="Training loss per step: PyTorch, TensorFlow and JAX")
+chart = svg_line_chart(curves, title="Training loss per step, read from TensorBoard event files")
 tree = ElementTree.fromstring(chart)  # well-formed, with a title and one polyline per framework
 assert tree.find("{http://www.w3.org/2000/svg}title").text.startswith("Training loss")
-assert len(tree.findall("{http://www.w3.org/2000/svg}polyline")) == len(record)
+assert len(tree.findall("{http://www.w3.org/2000/svg}polyline")) == len(curves)
 display(SVG(chart))
-
-# %% [markdown]
-# ## Writing event files for TensorBoard
-#
-# With `pip install tensorboard`, the loops above would write event files instead, and
-# `tensorboard --logdir runs` would draw the curves. Not executed here.
-#
-# PyTorch, in the training loop:
-#
-# ```python
-# from torch.utils.tensorboard import SummaryWriter
-#
-# writer = SummaryWriter("runs/pytorch")
-# for step in range(STEPS):
-#     ...
-#     writer.add_scalar("train/loss", loss.item(), step)
-# writer.close()
-# ```
-#
-# TensorFlow, in a hand-written loop, or Keras's callback with `fit`:
-#
-# ```python
-# writer = tf.summary.create_file_writer("runs/tensorflow")
-# with writer.as_default():
-#     for step in range(STEPS):
-#         ...
-#         tf.summary.scalar("train/loss", loss, step=step)
-#
-# model.fit(inputs, targets, epochs=STEPS,
-#           callbacks=[keras.callbacks.TensorBoard(log_dir="runs/keras")])
-# ```
-#
-# JAX, with Flax's writer (which writes through `tf.summary`), after fetching the losses:
-#
-# ```python
-# from flax.metrics import tensorboard
-#
-# writer = tensorboard.SummaryWriter("runs/jax")
-# for step, loss in enumerate(jax.device_get(losses)):
-#     writer.scalar("train/loss", loss, step)
-# writer.flush()
-# ```
-#
-# Without TensorBoard installed, `tf.summary.create_file_writer` and the low-level
-# `tf.summary.write(tag, tensor, step)` still write an event file, but `tf.summary.scalar` and the
-# Keras callback need the package for the metadata that tells TensorBoard a value is a scalar.
