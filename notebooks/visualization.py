@@ -97,7 +97,7 @@ def train_step_jax(params, x, y):
 params_jax = {name: jnp.asarray(value) for name, value in initial.items()}
 
 # %% [markdown]
-# ## Log a scalar at every step
+# ## Log a scalar to TensorBoard at every step, from PyTorch, TensorFlow and JAX
 #
 # PyTorch logs from the hand-written loop and closes the writer, which flushes the file. Keras logs
 # from its `TensorBoard` callback, which `fit` calls after each epoch. JAX keeps the losses as device
@@ -134,7 +134,7 @@ with writer.as_default():
 writer.close()
 
 # %% [markdown]
-# ## Read the event files back
+# ## Read the TensorBoard event files back
 #
 # TensorBoard's own reader, `EventAccumulator`, loads each run directory. It keeps a sample of each
 # series by default (10 tensor events per tag), so it is told to keep everything. PyTorch's values
