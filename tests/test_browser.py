@@ -195,3 +195,16 @@ def test_matrix_reads_in_full_without_javascript(browser, site_url):
     from macros.loading import load_site
     assert rows == sum(len(c.features) for c in load_site(ROOT).categories)
     assert hidden_form, "controls that need JavaScript are not shown without it"
+
+
+@pytest.mark.parametrize("path", ["", "topics/graph-compilation/", "notebooks/autograd/", "topics/performance/"])
+def test_axe_core_finds_no_violations_in_dark_mode(browser, site_url, path):
+    context = browser.new_context(color_scheme="dark")  # the palette follows prefers-color-scheme
+    page = context.new_page()
+    page.goto(site_url + path)
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("async () => (await axe.run(document)).violations"
+                               ".map(v => ({id: v.id, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+    context.close()
+    assert violations == [], json.dumps(violations, indent=1)
