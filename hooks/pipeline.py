@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
-from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, Files
+# Import the build code of the checkout this hook belongs to, whichever venv runs mkdocs: the project
+# is not installed into the venv, so two clones never build with each other's code.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from macros.errors import SiteInputError
-from macros.execution import ExecutedNotebook, execute_all
-from macros.loading import Site, load_site
-from macros.notebook_pages import slim_notebook_html
-from macros.pages import generated_pages, navigation, notebook_src_uri
-from macros.rendering import relative_url
+from mkdocs.exceptions import PluginError  # noqa: E402
+from mkdocs.plugins import event_priority  # noqa: E402
+from mkdocs.structure.files import File, Files  # noqa: E402
+
+from macros.errors import SiteInputError  # noqa: E402
+from macros.execution import ExecutedNotebook, execute_all  # noqa: E402
+from macros.loading import Site, load_site  # noqa: E402
+from macros.notebook_pages import slim_notebook_html  # noqa: E402
+from macros.pages import generated_pages, navigation, notebook_src_uri  # noqa: E402
+from macros.rendering import relative_url  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
 

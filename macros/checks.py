@@ -56,7 +56,15 @@ def feature_cells(display_path: str, category: FeatureCategory, framework_ids: s
 
 
 def topic_references(display_path: str, topic: Topic, framework_ids: set[str], feature_ids: set[str],
-                     notebooks: dict[str, NotebookSource], today: dt.date) -> None:
+                     notebooks: dict[str, NotebookSource], today: dt.date, level_ids: set[str]) -> None:
+    if topic.at_a_glance is not None:
+        glance = topic.at_a_glance.frameworks
+        _every_framework(display_path, "at_a_glance.frameworks", glance, framework_ids, "the at-a-glance row")
+        for framework_id, row in glance.items():
+            if row.level not in level_ids:
+                raise DataError(display_path, f"at_a_glance.frameworks.{framework_id}.level",
+                                f"'{row.level}' is not a support level",
+                                f"use one of {', '.join(sorted(level_ids))} (data/support_levels.yml)")
     _every_framework(display_path, "positions", topic.positions, framework_ids, "the position")
     _every_framework(display_path, "applies_to", topic.applies_to, framework_ids, "the version")
     for i, entry in enumerate(topic.timeline):

@@ -42,6 +42,7 @@ KERNEL_ENVIRONMENT = {
 TRACKED_DISTRIBUTIONS = (
     "torch", "tensorflow-cpu", "keras", "jax", "jaxlib", "numpy", "ml-dtypes",
     "tensorboard", "onnx", "onnxscript", "onnxruntime",
+    "flax", "optax", "orbax-checkpoint", "grain", "executorch", "ai-edge-litert", "tf2onnx", "jax2onnx", "torchao",
     "nbclient", "ipykernel", "jupytext", "mkdocs", "mkdocs-material", "mkdocs-jupyter",
     "mkdocs-macros-plugin", "pydantic",
 )

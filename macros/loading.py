@@ -145,7 +145,7 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
 
     topics = _load_folder(root, "data/topics", Topic)
     for display_path, topic in topics:
-        checks.topic_references(display_path, topic, framework_ids, feature_ids, notebooks, today)
+        checks.topic_references(display_path, topic, framework_ids, feature_ids, notebooks, today, level_ids)
 
     topic_ids = {t.id for _, t in topics}
     benchmarks = _load_folder(root, "data/benchmarks", BenchmarkRun, required=False)

@@ -174,6 +174,21 @@ class TimelineEntry(_Strict):
     source: HttpsUrl
 
 
+class GlanceCell(_Strict):
+    """One framework's row of a topic's at-a-glance table."""
+
+    answer: PlainText = Field(description="The short answer for this framework: one sentence a reader can act on.")
+    level: Identifier = Field(description="A support level id from data/support_levels.yml, shown as its badge.")
+    api: PlainText = Field(description="What to use today, as `code` (e.g. `torch.export`); say so when nothing fits.")
+
+
+class AtAGlance(_Strict):
+    """The answer before the prose: one row per framework and the verdict in one line."""
+
+    verdict: PlainText = Field(max_length=240, description="Which one, and why, in one line.")
+    frameworks: dict[str, GlanceCell] = Field(description="Framework id → its row.")
+
+
 class Topic(_Strict):
     """data/topics/<id>.yml — one topic page."""
 
@@ -181,6 +196,11 @@ class Topic(_Strict):
     title: PlainText
     order: int
     summary: PlainText
+    at_a_glance: AtAGlance | None = Field(default=None, description="The short answer shown before the prose.")
+    questions: list[PlainText] = Field(
+        default_factory=list,
+        description="Questions this page answers, phrased as readers ask them (full questions, old names such as "
+                    "TF Lite or TorchScript, common misspellings); shown on the page and matched by search.")
     positions: dict[str, PlainText] = Field(description="Each framework's position, by framework id.")
     timeline: list[TimelineEntry] = Field(default_factory=list)
     related_features: list[Identifier] = Field(default_factory=list)

@@ -6,8 +6,8 @@ from collections.abc import Callable
 
 from .execution import ExecutedNotebook
 from .loading import Site
-from .matrix import features_table, legend, matrix_rows
-from .rendering import doc_link, page_url, relative_url, render
+from .matrix import MATRIX_URL, features_table, legend, matrix_rows
+from .rendering import compact_html, doc_link, page_url, relative_url, render
 from .snippets import snippet_tabs
 
 TOPIC_DOC = "topics/{id}.md"
@@ -22,6 +22,7 @@ def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str,
     return render(
         "topic.md",
         topic=topic,
+        glance=at_a_glance(site, topic, page_src),
         frameworks=site.frameworks,
         framework_name={f.id: f.name for f in site.frameworks},
         snippets=[(ref, snippet_tabs(site, executed, ref.notebook, ref.snippet, page_src)) for ref in topic.snippets],
@@ -30,6 +31,18 @@ def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str,
         matrix_link=doc_link(page_src, "matrix.md"),
         measured=[(name, measured[name]()) for name in topic.measured_sections],
     )
+
+
+def at_a_glance(site: Site, topic, page_src: str) -> str:
+    """The short answer before the prose: one row per framework, badges linking to the legend."""
+    if topic.at_a_glance is None:
+        return ""
+    levels = {level.id: level for level in site.levels.levels}
+    here = page_url(page_src)
+    rows = [(f, topic.at_a_glance.frameworks[f.id], levels[topic.at_a_glance.frameworks[f.id].level])
+            for f in site.frameworks]
+    return compact_html(render("at_a_glance.html", rows=rows, glance=topic.at_a_glance,
+                               legend_link=lambda level: relative_url(here, f"{MATRIX_URL}#legend-{level.id}")))
 
 
 def topic_index(site: Site, page_src: str) -> str:

@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's build code
 from conftest import BUILD_ENVIRONMENT, ROOT, _QuietHandler, copy_project  # noqa: E402
 
 
