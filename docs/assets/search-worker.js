@@ -1,0 +1,84 @@
+// Tensor Rosetta search worker. It speaks Material for MkDocs' search-worker protocol (SETUP → READY,
+// QUERY → RESULT, see material/templates/assets/javascripts/integrations/search/worker/message) so the
+// header search box, its keyboard shortcuts, result list and highlighting stay Material's own, but the
+// answers come from Pagefind's chunked index. Nothing is downloaded until the reader's first query:
+// then Pagefind's script, its WebAssembly and only the index chunks the query's words need.
+"use strict";
+
+var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+var SITE_BASE = new URL("../", self.location.href);  // this file is <site>/assets/search-worker.js
+var MAX_PAGES = 20, MAX_SECTIONS = 3;
+var pagefind = null;
+var latestQuery = 0;  // answers to superseded queries are dropped, so results never arrive out of order
+
+function engine() {
+  if (!pagefind) {
+    pagefind = import(new URL("pagefind/pagefind.js", SITE_BASE).href).then(function (module) {
+      return module.options({ baseUrl: SITE_BASE.pathname }).then(function () {
+        return module.init();
+      }).then(function () { return module; });
+    });
+  }
+  return pagefind;
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, function (c) {
+    return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+  });
+}
+
+// Material resolves result locations against the site's base URL.
+function siteLocation(url) {
+  var target = new URL(url, SITE_BASE);
+  return target.pathname.slice(SITE_BASE.pathname.length) + target.hash;
+}
+
+// Words of the query that the page contains: Material turns them into ?h= highlighting on the page.
+function matchedTerms(query, content) {
+  var text = content.toLowerCase(), terms = {};
+  query.toLowerCase().split(/[\s\-,.?!:;"()]+/).forEach(function (word) {
+    if (word.length > 2 && text.indexOf(word) !== -1) terms[word] = true;
+  });
+  return terms;
+}
+
+function resultGroup(page, score, query) {
+  var terms = matchedTerms(query, page.content || "");
+  var title = escapeHtml((page.meta && page.meta.title) || page.url);
+  var group = [{ location: siteLocation(page.url), title: title, text: page.excerpt || "", score: score,
+                 terms: terms }];
+  (page.sub_results || []).filter(function (section) { return section.anchor; })
+    .slice(0, MAX_SECTIONS).forEach(function (section, index) {
+      group.push({ location: siteLocation(section.url), title: escapeHtml(section.title),
+                   text: section.excerpt || "", score: index === 0 ? score : score / 2, terms: terms });
+    });
+  return group;
+}
+
+function search(query) {
+  if (!query.trim()) return Promise.resolve({ items: [] });
+  return engine().then(function (pf) {
+    return pf.search(query);
+  }).then(function (found) {
+    var top = found.results.slice(0, MAX_PAGES);
+    return Promise.all(top.map(function (result) { return result.data(); })).then(function (pages) {
+      return { items: pages.map(function (page, i) { return resultGroup(page, top[i].score, query); }) };
+    });
+  });
+}
+
+addEventListener("message", function (event) {
+  var message = event.data;
+  if (message.type === SETUP) {
+    postMessage({ type: READY });
+  } else if (message.type === QUERY) {
+    var id = ++latestQuery;
+    search(message.data).then(function (data) {
+      if (id === latestQuery) postMessage({ type: RESULT, data: data });
+    }, function (error) {
+      console.warn("search failed:", error);
+      postMessage({ type: RESULT, data: { items: [] } });
+    });
+  }
+});
