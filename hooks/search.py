@@ -42,7 +42,10 @@ def on_config(config):
 def on_post_page(output: str, page, config) -> str:
     if _engine(config) != "pagefind":
         return output
-    return output.replace(_ARTICLE, _ARTICLE[:-1] + " data-pagefind-body>", 1)
+    # A page's `search.boost` front matter (Material's per-page ranking) becomes Pagefind's content weight.
+    boost = (page.meta.get("search") or {}).get("boost", 1)
+    weight = f' data-pagefind-weight="{min(max(float(boost), 0.1), 10):g}"' if boost != 1 else ""
+    return output.replace(_ARTICLE, _ARTICLE[:-1] + f" data-pagefind-body{weight}>", 1)
 
 
 def on_post_build(config) -> None:

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from conftest import ROOT
+from searching import search
 
 CHROMIUM = "/usr/bin/chromium"
 # Keep Chromium off the network entirely: no update checks, no sync, no first-run fetches.
@@ -84,31 +85,11 @@ def page(browser, site_url):
     context.close()
 
 
-def search(page, query: str) -> list[str]:
-    page.evaluate("document.getElementById('__search').checked = true")
-    field = page.locator("input.md-search__input")
-    field.focus()
-    field.fill("")
-    page.wait_for_timeout(100)
-    field.fill(query)
-    field.press("End")  # Material listens to key events as well as input events
-    page.wait_for_selector(".md-search-result__item", state="attached", timeout=10_000)
-    page.wait_for_timeout(600)  # results for the previous query may still be on screen; let them update
-    links = page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
-    # A result item lists its page and then matching sections of it: rank pages, not sections.
-    pages = []
-    for link in links:
-        page_path = urlsplit(link).path  # drops #section and Material's ?h= highlight query
-        if page_path not in pages:
-            pages.append(page_path)
-    return pages
-
-
 def test_search_finds_the_right_page_in_the_top_three(page, site_url, capsys):
     page.goto(site_url)
     misses = []
     for query, expected in SEARCHES:
-        top = [urlsplit(url).path.lstrip("/") for url in search(page, query)[:3]]
+        top = search(page, query)[:3]
         if not any(path.startswith(prefix) for path in top for prefix in expected):
             misses.append(f"{query!r} → {top}")
     with capsys.disabled():

@@ -8,6 +8,11 @@
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 var SITE_BASE = new URL("../", self.location.href);  // this file is <site>/assets/search-worker.js
 var MAX_PAGES = 20, MAX_SECTIONS = 3;
+// Words that carry no subject in a reader's question ("how do I … in JAX"). Pagefind returns only pages
+// holding every word of a query, so these would shut out the page that answers.
+var STOP_WORDS = new Set(("a about an and any are as at be between by can could difference do does for from get " +
+  "how i if in into is it its me my of on or should so still than that the their them there this to use used " +
+  "using vs versus was what when where which who why will with without would you your").split(" "));
 var pagefind = null;
 var latestQuery = 0;  // answers to superseded queries are dropped, so results never arrive out of order
 
@@ -56,13 +61,51 @@ function resultGroup(page, score, query) {
   return group;
 }
 
+function subjectWords(query) {
+  return query.toLowerCase().split(/[\s,?!;:"()]+/).map(function (word) {
+    return word.replace(/^[.'\-]+|[.'\-]+$/g, "");
+  }).filter(function (word) { return word && !STOP_WORDS.has(word); });
+}
+
+// Pages holding every subject word rank first; when those are few, pages holding some of the words
+// follow, ranked by the sum of their per-word scores weighted by the share of words they hold.
+function rankedResults(pf, query) {
+  var words = subjectWords(query);
+  if (!words.length) words = query.trim().split(/\s+/);
+  return pf.search(words.join(" ")).then(function (every) {
+    var ranked = new Map();
+    every.results.forEach(function (result) {
+      ranked.set(result.id, { result: result, score: result.score * words.length * 2 });
+    });
+    if (words.length < 2 || every.results.length >= MAX_PAGES) return ranked;
+    return Promise.all(words.map(function (word) { return pf.search(word); })).then(function (each) {
+      var partial = new Map();
+      each.forEach(function (found) {
+        found.results.forEach(function (result) {
+          var entry = partial.get(result.id) || { result: result, sum: 0, words: 0 };
+          entry.sum += result.score;
+          entry.words += 1;
+          partial.set(result.id, entry);
+        });
+      });
+      partial.forEach(function (entry, id) {
+        if (!ranked.has(id)) {
+          var share = entry.words / words.length;
+          ranked.set(id, { result: entry.result, score: entry.sum * share * share });
+        }
+      });
+      return ranked;
+    });
+  });
+}
+
 function search(query) {
   if (!query.trim()) return Promise.resolve({ items: [] });
   return engine().then(function (pf) {
-    return pf.search(query);
-  }).then(function (found) {
-    var top = found.results.slice(0, MAX_PAGES);
-    return Promise.all(top.map(function (result) { return result.data(); })).then(function (pages) {
+    return rankedResults(pf, query);
+  }).then(function (ranked) {
+    var top = Array.from(ranked.values()).sort(function (a, b) { return b.score - a.score; }).slice(0, MAX_PAGES);
+    return Promise.all(top.map(function (entry) { return entry.result.data(); })).then(function (pages) {
       return { items: pages.map(function (page, i) { return resultGroup(page, top[i].score, query); }) };
     });
   });

@@ -1,0 +1,42 @@
+"""Readers type questions, not keywords: the held-out question set (tests/search_questions.yml, written before
+any tuning) searched through the site's own search box in Chromium."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from searching import ask_all, family_rates, load_questions, report
+from test_browser import CHROMIUM, CHROMIUM_FLAGS
+
+pytestmark = pytest.mark.browser
+MIN_HIT_RATE = 0.90
+MIN_FAMILY_RATE = 2 / 3
+
+
+def test_the_question_set_is_broad_enough():
+    questions = load_questions()
+    per_family = Counter(q["family"] for q in questions)
+    assert len(questions) >= 80
+    assert min(per_family.values()) >= 3, "every family needs at least 3 questions"
+
+
+def test_questions_find_a_right_page_in_the_top_three(site_url, capsys):
+    questions = load_questions()
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        page = browser.new_page()
+        page.goto(site_url)
+        answers = ask_all(page, questions)
+        browser.close()
+    with capsys.disabled():
+        print("\nsearch questions: " + report(answers))
+    rate = sum(a.hit for a in answers) / len(answers)
+    weak = {family: f"{hits}/{total}" for family, (hits, total) in family_rates(answers).items()
+            if hits / total < MIN_FAMILY_RATE}
+    catch_all = [a.question["q"] for a in answers if a.catch_all_first]
+    assert rate >= MIN_HIT_RATE, f"{rate:.0%} of questions hit; see the misses printed above"
+    assert weak == {}, "families under 2 of 3"
+    assert catch_all == [], "the claims audit or the matrix ranked first for a subject with its own page"
