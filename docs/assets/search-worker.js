@@ -7,7 +7,7 @@
 
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 var SITE_BASE = new URL("../", self.location.href);  // this file is <site>/assets/search-worker.js
-var MAX_PAGES = 20, MAX_SECTIONS = 3;
+var MAX_PAGES = 10, MAX_SECTIONS = 3;  // each result costs its page's fragment download
 // Words that carry no subject in a reader's question ("how do I … in JAX"). Pagefind returns only pages
 // holding every word of a query, so these would shut out the page that answers.
 var STOP_WORDS = new Set(("a about an and any are as at be between by can could difference do does for from get " +
