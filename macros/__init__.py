@@ -37,6 +37,14 @@ def define_env(env):
         return topics.framework_page(site, executed, framework_id, page_src())
 
     @env.macro
+    def framework_index() -> str:
+        return topics.framework_index(site, executed, page_src())
+
+    @env.macro
+    def migration_index() -> str:
+        return rosetta_pages.migration_index(site, page_src())
+
+    @env.macro
     def notebook_tabs(notebook: str, snippet: str) -> str:
         return snippet_tabs(site, executed, notebook, snippet, page_src())
 

@@ -127,3 +127,17 @@ def rosetta_rows(display_path: str, category, framework_ids: set[str]) -> None:
             if framework_id not in framework_ids:
                 raise DataError(display_path, f"rows[{i}].closest_idiom.{framework_id}",
                                 f"'{framework_id}' is not a framework", f"use one of {', '.join(sorted(framework_ids))}")
+
+
+def notebook_order(display_path: str, order: list[str], notebooks: dict[str, NotebookSource]) -> None:
+    seen: set[str] = set()
+    for i, name in enumerate(order):
+        if name not in notebooks:
+            raise DataError(display_path, f"notebooks[{i}]", f"notebooks/{name}.py does not exist",
+                            f"use one of {', '.join(sorted(notebooks))} or remove the entry")
+        if name in seen:
+            raise DataError(display_path, f"notebooks[{i}]", f"'{name}' is listed twice", "keep one of the entries")
+        seen.add(name)
+    for name in sorted(set(notebooks) - seen):
+        raise DataError(display_path, "notebooks", f"notebooks/{name}.py is not in the reading order",
+                        f"add `- {name}` where a reader should meet it")

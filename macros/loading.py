@@ -16,8 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .errors import DataError, key_path
-from .models import (BenchmarkRun, FeatureCategory, Framework, MigrationGuide, RosettaCategory, SeedArticle,
-                     Situation, SupportLevels, Topic)
+from .models import (BenchmarkRun, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory,
+                     SeedArticle, Situation, SupportLevels, Topic)
 from .notebooks import NotebookSource, read_notebook_source
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -142,6 +142,10 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
         path.stem: read_notebook_source(path, root, framework_ids)
         for path in sorted((root / "notebooks").glob("*.py"))
     }
+    order_path = "data/notebook_order.yml"
+    order = parse_model(NotebookOrder, read_yaml(root / order_path, root), order_path).notebooks
+    checks.notebook_order(order_path, order, notebooks)
+    notebooks = {name: notebooks[name] for name in order}  # reading order
 
     topics = _load_folder(root, "data/topics", Topic)
     for display_path, topic in topics:

@@ -95,6 +95,12 @@ class SupportLevels(_Strict):
     levels: list[SupportLevel] = Field(min_length=1)
 
 
+class NotebookOrder(_Strict):
+    """data/notebook_order.yml — the reading order of the notebooks (the nav and the notebook index follow it)."""
+
+    notebooks: list[Identifier] = Field(min_length=1, description="Notebook names (notebooks/<name>.py), in order.")
+
+
 class Deprecation(_Strict):
     """A deprecation or move, as data: when, what replaces it, and who says so."""
 

@@ -31,6 +31,8 @@ class NotebookSource:
     # snippet name → framework id → index of the cell in the notebook
     snippets: dict[str, dict[str, int]] = field(default_factory=dict)
     depends_on: tuple[str, ...] = ()
+    # Why this notebook computes nothing the frameworks could agree on (metadata.rosetta.no_equivalence_check).
+    no_equivalence_check: str | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,7 @@ def read_notebook_source(path: Path, root: Path, framework_ids: set[str]) -> Not
         title=title,
         snippets=snippet_index(nb, display_path, framework_ids),
         depends_on=depends_on,
+        no_equivalence_check=nb.metadata.get("rosetta", {}).get("no_equivalence_check"),
     )
 
 

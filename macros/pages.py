@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import DataError
 from .loading import Site
 
 # Front matter that opts a generated page into macro rendering (render_by_default is off,
@@ -33,6 +34,8 @@ def generated_pages(site: Site) -> list[GeneratedPage]:
               for c in site.rosetta]
     pages += [GeneratedPage(f"migration/{g.id}.md", _MACRO_PAGE.format(call=f'{{{{ migration_guide("{g.id}") }}}}'))
               for g in site.migrations]
+    pages += [GeneratedPage("frameworks/index.md", _MACRO_PAGE.format(call="{{ framework_index() }}")),
+              GeneratedPage("migration/index.md", _MACRO_PAGE.format(call="{{ migration_index() }}"))]
     return pages
 
 
@@ -40,16 +43,45 @@ def notebook_src_uri(name: str) -> str:
     return f"notebooks/{name}.ipynb"
 
 
+def rosetta_label(category) -> str:
+    """A Rosetta page's name in the nav, its heading and search results: never the same words as the topic."""
+    return f"APIs for {category.title[0].lower()}{category.title[1:]}"
+
+
 def navigation(site: Site) -> list:
-    return [
-        {"Home": "index.md"},
-        {"Feature matrix": "matrix.md"},
-        {"Decision guide": "decision-guide.md"},
-        {"Claims audit": "claims.md"},
+    """Five top-level sections, shown as tabs: Compare · Topics · API Rosetta · Notebooks · About."""
+    nav = [
+        {"Compare": [
+            {"Home": "index.md"},
+            {"Feature matrix": "matrix.md"},
+            {"Decision guide": "decision-guide.md"},
+            {"Frameworks": [{"All frameworks": "frameworks/index.md"}]
+             + [{f.name: f"frameworks/{f.id}.md"} for f in site.frameworks]},
+            {"Migration guides": [{"All migration guides": "migration/index.md"}]
+             + [{g.title: f"migration/{g.id}.md"} for g in site.migrations]},
+        ]},
         {"Topics": [{"All topics": "topics/index.md"}] + [{t.title: f"topics/{t.id}.md"} for t in site.topics]},
-        {"Frameworks": [{f.name: f"frameworks/{f.id}.md"} for f in site.frameworks]},
-        {"API Rosetta": [{"All operations": "rosetta/index.md"}] + [{c.title: f"rosetta/{c.id}.md"} for c in site.rosetta]},
-        {"Migration guides": [{g.title: f"migration/{g.id}.md"} for g in site.migrations]},
-        {"Notebooks": [{"All notebooks": "notebooks/index.md"}] + [{nb.title: notebook_src_uri(name)} for name, nb in site.notebooks.items()]},
-        {"Versions": "versions.md"},
+        {"API Rosetta": [{"All operations": "rosetta/index.md"}]
+         + [{rosetta_label(c): f"rosetta/{c.id}.md"} for c in site.rosetta]},
+        {"Notebooks": [{"All notebooks": "notebooks/index.md"}]
+         + [{nb.title: notebook_src_uri(name)} for name, nb in site.notebooks.items()]},
+        {"About": [{"Claims audit": "claims.md"}, {"Versions": "versions.md"}]},
     ]
+    _labels_are_distinct(site, nav)
+    return nav
+
+
+def _labels_are_distinct(site: Site, nav: list) -> None:
+    """One subject has a topic, a Rosetta page and a notebook: a reader must tell them apart by name."""
+    owner = {}
+    for topic in site.topics:
+        owner[topic.title] = f"data/topics/{topic.id}.yml: title"
+    for category in site.rosetta:
+        owner.setdefault(rosetta_label(category), f"data/rosetta/{category.id}.yml: title")
+    for name, notebook in site.notebooks.items():
+        where = f"notebooks/{name}.py: first heading"
+        if notebook.title in owner:
+            raise DataError(where.split(": ")[0], "first heading",
+                            f"'{notebook.title}' is also the title of {owner[notebook.title].split(':')[0]}",
+                            "give the notebook a title that says what its code does")
+        owner[notebook.title] = where

@@ -9,11 +9,12 @@ import json
 from pathlib import Path
 
 from .models import (FeatureCategory, Framework, MigrationGuide, RosettaCategory, SeedArticle, Situation,
-                     SupportLevels, Topic)
+                     SupportLevels, Topic, NotebookOrder)
 
 SCHEMAS = {
     "framework": Framework,
     "support-levels": SupportLevels,
+    "notebook-order": NotebookOrder,
     "feature-category": FeatureCategory,
     "topic": Topic,
     "seed-article-claims": SeedArticle,

@@ -73,6 +73,13 @@ def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_
     )
 
 
+def framework_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
+    environment = next(iter(executed.values())).environment if executed else {}
+    installed = environment.get("distributions", {})
+    return render("framework_index.md", frameworks=[
+        (f, doc_link(page_src, f"frameworks/{f.id}.md"), installed.get(f.distribution)) for f in site.frameworks])
+
+
 def notebook_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
     embedded_in = {name: [t for t in site.topics if any(ref.notebook == name for ref in t.snippets)]
                    for name in site.notebooks}

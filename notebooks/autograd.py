@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Automatic differentiation
+# # Gradients, second derivatives and per-example gradients
 #
 # Three styles of reverse-mode automatic differentiation computing the same derivatives. PyTorch
 # records operations on tensors that require gradients and fills `.grad` on `backward()`.

@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Dtypes and memory layout
+# # Dtypes, float64 and NCHW versus NHWC in code
 #
 # Four places where the same line of array code gives different dtypes or needs different axes in
 # PyTorch 2.13, TensorFlow 2.21 (Keras 3.15) and JAX 0.10.2: the dtype a tensor gets when none is

@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Graph capture and compilation
+# # Compiling functions with torch.compile, tf.function and jax.jit
 #
 # All three frameworks run operations eagerly and can also capture a Python function as a graph and
 # compile it: `torch.compile` (TorchDynamo captures, TorchInductor compiles), `tf.function`

@@ -8,6 +8,9 @@
 #     display_name: Python 3
 #     language: python
 #     name: python3
+#   rosetta:
+#     no_equivalence_check: it prints what each installed package reports about itself; there is no computation
+#       to compare
 # ---
 
 # %% [markdown]

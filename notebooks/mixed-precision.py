@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Mixed precision
+# # A forward pass in reduced precision
 #
 # Running a model's arithmetic in bfloat16 while its weights stay in float32, on the CPU. PyTorch
 # switches eligible operations (matrix products, convolutions) to bfloat16 inside a

@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Randomness and reproducibility
+# # Seeds, generators and PRNG keys in code
 #
 # How each framework makes random numbers repeatable. PyTorch has a global generator seeded with
 # `torch.manual_seed` and explicit `torch.Generator` objects. TensorFlow has three mechanisms: a
