@@ -70,5 +70,10 @@ def resolve(name: str, package: str | None = None) -> Resolution:
                 if package and not _installed(package):
                     return Resolution(name, "not-installed", f"package {package} is not installed")
                 return Resolution(name, "unresolved", f"no attribute or module {path} ({error})")
-    deprecations = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)]
+    # Only a warning that names the cited API counts as its own deprecation: importing a package can
+    # also surface deprecations of the package's internals (executorch calls importlib's `read_text`).
+    components = {c for c in set(parts) | set(name.split(".")) if len(c) >= 3} | {parts[-1]}
+    names_it = re.compile(r"\b(" + "|".join(map(re.escape, sorted(components))) + r")\b")
+    deprecations = [str(w.message) for w in caught if issubclass(w.category, DeprecationWarning)
+                    and names_it.search(str(w.message))]
     return Resolution(name, "resolved", deprecation_warning=deprecations[0] if deprecations else "")

@@ -44,3 +44,20 @@ def test_report_resolution_counts(capsys):
     deprecated = sum(1 for _, _, cell in CITED if cell.deprecation)
     with capsys.disabled():
         print(f"\nAPI names: {dict(counts)}; cited in deprecated cells: {deprecated}")
+
+
+def test_only_a_warning_naming_the_api_counts_as_its_deprecation(monkeypatch):
+    import sys
+    import types
+    import warnings
+
+    class Package(types.ModuleType):
+        def __getattr__(self, attribute):
+            warnings.warn("read_text is deprecated. Use files() instead.", DeprecationWarning)
+            if attribute == "old_api":
+                warnings.warn("`fakepkg.old_api` is deprecated, use `new_api`", DeprecationWarning)
+            return lambda: None
+
+    monkeypatch.setitem(sys.modules, "fakepkg", Package("fakepkg"))
+    assert resolve("fakepkg.new_api").deprecation_warning == ""
+    assert "old_api" in resolve("fakepkg.old_api").deprecation_warning
