@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from .errors import DataError
+from .errors import DataError, NotebookError
 from .models import FeatureCategory, Topic
 from .notebooks import NotebookSource
 
@@ -57,14 +57,13 @@ def feature_cells(display_path: str, category: FeatureCategory, framework_ids: s
 
 def topic_references(display_path: str, topic: Topic, framework_ids: set[str], feature_ids: set[str],
                      notebooks: dict[str, NotebookSource], today: dt.date, level_ids: set[str]) -> None:
-    if topic.at_a_glance is not None:
-        glance = topic.at_a_glance.frameworks
-        _every_framework(display_path, "at_a_glance.frameworks", glance, framework_ids, "the at-a-glance row")
-        for framework_id, row in glance.items():
-            if row.level not in level_ids:
-                raise DataError(display_path, f"at_a_glance.frameworks.{framework_id}.level",
-                                f"'{row.level}' is not a support level",
-                                f"use one of {', '.join(sorted(level_ids))} (data/support_levels.yml)")
+    glance = topic.at_a_glance.frameworks
+    _every_framework(display_path, "at_a_glance.frameworks", glance, framework_ids, "the at-a-glance row")
+    for framework_id, row in glance.items():
+        if row.level not in level_ids:
+            raise DataError(display_path, f"at_a_glance.frameworks.{framework_id}.level",
+                            f"'{row.level}' is not a support level",
+                            f"use one of {', '.join(sorted(level_ids))} (data/support_levels.yml)")
     _every_framework(display_path, "positions", topic.positions, framework_ids, "the position")
     _every_framework(display_path, "applies_to", topic.applies_to, framework_ids, "the version")
     for i, entry in enumerate(topic.timeline):
@@ -141,3 +140,16 @@ def notebook_order(display_path: str, order: list[str], notebooks: dict[str, Not
     for name in sorted(set(notebooks) - seen):
         raise DataError(display_path, "notebooks", f"notebooks/{name}.py is not in the reading order",
                         f"add `- {name}` where a reader should meet it")
+
+
+def distinct_titles(topics, rosetta, notebooks: dict[str, NotebookSource]) -> None:
+    """One subject has a topic, a Rosetta page and a notebook: a reader must tell them apart by name."""
+    owner = {topic.title: f"data/topics/{topic.id}.yml" for topic in topics}
+    for category in rosetta:
+        owner.setdefault(category.label, f"data/rosetta/{category.id}.yml")
+    for name, notebook in notebooks.items():
+        if notebook.title in owner:
+            raise NotebookError(f"notebooks/{name}.py", "first heading",
+                                f"'{notebook.title}' is also the title of {owner[notebook.title]}",
+                                "give the notebook a title that says what its code does")
+        owner[notebook.title] = f"notebooks/{name}.py"

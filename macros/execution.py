@@ -43,6 +43,7 @@ TRACKED_DISTRIBUTIONS = (
     "torch", "tensorflow-cpu", "keras", "jax", "jaxlib", "numpy", "ml-dtypes",
     "tensorboard", "onnx", "onnxscript", "onnxruntime",
     "flax", "optax", "orbax-checkpoint", "grain", "executorch", "ai-edge-litert", "tf2onnx", "jax2onnx", "torchao",
+    "qwix", "litert-quantizer",
     "nbclient", "ipykernel", "jupytext", "mkdocs", "mkdocs-material", "mkdocs-jupyter",
     "mkdocs-macros-plugin", "pydantic",
 )

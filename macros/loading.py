@@ -70,7 +70,10 @@ def _fix_for(error: dict) -> str:
     if kind == "string_pattern_mismatch":
         return "use the documented form (lower-case-hyphenated ids, versions like \"2.1\")"
     if kind == "too_short":
-        return "give at least one entry"
+        needed = error.get("ctx", {}).get("min_length", 1)
+        return f"give at least {needed} {'entry' if needed == 1 else 'entries'} (data/README.md lists the minimums)"
+    if kind == "string_too_long":
+        return f"shorten it to {error.get('ctx', {}).get('max_length')} characters or fewer"
     return "compare the value with its field in data/schema/"
 
 
@@ -196,6 +199,7 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
                 raise DataError(display_path, f"categories[{i}]", f"no Rosetta category has the id '{category_id}'",
                                 "use an id from data/rosetta/*.yml")
 
+    checks.distinct_titles([t for _, t in topics], rosetta, notebooks)
     return Site(
         frameworks=tuple(sorted((f for _, f in frameworks), key=lambda f: f.order)),
         levels=levels,

@@ -202,17 +202,17 @@ class Topic(_Strict):
     title: PlainText
     order: int
     summary: PlainText
-    at_a_glance: AtAGlance | None = Field(default=None, description="The short answer shown before the prose.")
+    at_a_glance: AtAGlance = Field(description="The short answer shown before the prose.")
     questions: list[PlainText] = Field(
-        default_factory=list,
+        min_length=3,
         description="Questions this page answers, phrased as readers ask them (full questions, old names such as "
                     "TF Lite or TorchScript, common misspellings); shown on the page and matched by search.")
     positions: dict[str, PlainText] = Field(description="Each framework's position, by framework id.")
-    timeline: list[TimelineEntry] = Field(default_factory=list)
-    related_features: list[Identifier] = Field(default_factory=list)
-    snippets: list[SnippetReference] = Field(default_factory=list)
-    verdict: list[VerdictCondition] = Field(min_length=1)
-    sources: list[Source] = Field(min_length=1)
+    timeline: list[TimelineEntry] = Field(min_length=3, description="Dated releases that changed the answer.")
+    related_features: list[Identifier] = Field(min_length=1, description="Feature ids of the matrix rows behind it.")
+    snippets: list[SnippetReference] = Field(default_factory=list, description="Executed code shown as framework tabs.")
+    verdict: list[VerdictCondition] = Field(min_length=3, description="At least three conditions and choices.")
+    sources: list[Source] = Field(min_length=4, description="At least four official sources.")
     applies_to: dict[str, Version] = Field(description="Framework id → the release the page was checked against.")
     last_reviewed: dt.date
     measured_sections: list[Literal["code-size", "performance"]] = Field(
@@ -321,6 +321,11 @@ class RosettaCategory(_Strict):
     order: int
     description: PlainText
     rows: list[RosettaRow] = Field(min_length=1)
+
+    @property
+    def label(self) -> str:
+        """Its name in the nav, its heading and search results: never the same words as the topic's title."""
+        return f"APIs for {self.title[0].lower()}{self.title[1:]}"
 
 
 class MigrationGuide(_Strict):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .errors import DataError
 from .loading import Site
 
 # Front matter that opts a generated page into macro rendering (render_by_default is off,
@@ -43,11 +42,6 @@ def notebook_src_uri(name: str) -> str:
     return f"notebooks/{name}.ipynb"
 
 
-def rosetta_label(category) -> str:
-    """A Rosetta page's name in the nav, its heading and search results: never the same words as the topic."""
-    return f"APIs for {category.title[0].lower()}{category.title[1:]}"
-
-
 def navigation(site: Site) -> list:
     """Five top-level sections, shown as tabs: Compare · Topics · API Rosetta · Notebooks · About."""
     nav = [
@@ -62,26 +56,9 @@ def navigation(site: Site) -> list:
         ]},
         {"Topics": [{"All topics": "topics/index.md"}] + [{t.title: f"topics/{t.id}.md"} for t in site.topics]},
         {"API Rosetta": [{"All operations": "rosetta/index.md"}]
-         + [{rosetta_label(c): f"rosetta/{c.id}.md"} for c in site.rosetta]},
+         + [{c.label: f"rosetta/{c.id}.md"} for c in site.rosetta]},
         {"Notebooks": [{"All notebooks": "notebooks/index.md"}]
          + [{nb.title: notebook_src_uri(name)} for name, nb in site.notebooks.items()]},
         {"About": [{"Claims audit": "claims.md"}, {"Versions": "versions.md"}]},
     ]
-    _labels_are_distinct(site, nav)
     return nav
-
-
-def _labels_are_distinct(site: Site, nav: list) -> None:
-    """One subject has a topic, a Rosetta page and a notebook: a reader must tell them apart by name."""
-    owner = {}
-    for topic in site.topics:
-        owner[topic.title] = f"data/topics/{topic.id}.yml: title"
-    for category in site.rosetta:
-        owner.setdefault(rosetta_label(category), f"data/rosetta/{category.id}.yml: title")
-    for name, notebook in site.notebooks.items():
-        where = f"notebooks/{name}.py: first heading"
-        if notebook.title in owner:
-            raise DataError(where.split(": ")[0], "first heading",
-                            f"'{notebook.title}' is also the title of {owner[notebook.title].split(':')[0]}",
-                            "give the notebook a title that says what its code does")
-        owner[notebook.title] = where

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from .loading import Site
 from .models import RosettaCategory, RosettaRow
 from .api_names import ALIASES, cited_names
-from .pages import rosetta_label
 from .rendering import compact_html, doc_link, page_url, relative_url, render
 
 ROSETTA_DOC = "rosetta/{id}.md"
@@ -47,7 +46,7 @@ def _expand_alias(name: str) -> str:
 
 def rosetta_category_page(site: Site, category_id: str, page_src: str) -> str:
     category = next(c for c in site.rosetta if c.id == category_id)
-    return render("rosetta_category.md", category=category, label=rosetta_label(category), frameworks=site.frameworks,
+    return render("rosetta_category.md", category=category, label=category.label, frameworks=site.frameworks,
                   difference_label=DIFFERENCE_LABELS.__getitem__, anchor=row_anchor, api_names=api_names)
 
 

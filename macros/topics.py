@@ -35,8 +35,6 @@ def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str,
 
 def at_a_glance(site: Site, topic, page_src: str) -> str:
     """The short answer before the prose: one row per framework, badges linking to the legend."""
-    if topic.at_a_glance is None:
-        return ""
     levels = {level.id: level for level in site.levels.levels}
     here = page_url(page_src)
     rows = [(f, topic.at_a_glance.frameworks[f.id], levels[topic.at_a_glance.frameworks[f.id].level])

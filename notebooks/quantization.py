@@ -11,7 +11,7 @@
 # ---
 
 # %% [markdown]
-# # Quantization
+# # Quantizing one trained model in each framework
 #
 # One small classifier, a multilayer perceptron (64 inputs → 512 ReLU units → 10 classes), is
 # trained identically in the three frameworks from the same initial weights on the same seeded

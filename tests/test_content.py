@@ -22,13 +22,10 @@ def test_keras_appears_as_a_route():
     assert len(via_keras) >= 10
 
 
-def test_topics_are_complete():
-    assert len(SITE.topics) >= 14
-    for topic in SITE.topics:
-        assert len(topic.timeline) >= 3, f"{topic.id}: a timeline needs at least 3 dated entries"
-        assert len(topic.verdict) >= 3, f"{topic.id}: a verdict needs at least 3 conditions"
-        assert len(topic.sources) >= 4, f"{topic.id}: fewer than 4 sources"
-        assert topic.related_features, f"{topic.id}: no related matrix rows"
+def test_every_question_family_has_a_topic_page():
+    # The per-topic minimums (timeline, verdict, sources, glance, questions) are the build's rules: see
+    # macros/models.py and the refusals in tests/test_data_errors.py.
+    assert len(SITE.topics) >= 28
 
 
 def test_topics_apply_to_the_versions_the_site_executes():

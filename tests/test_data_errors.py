@@ -220,13 +220,95 @@ def claim_with_unknown_verdict(root):
     return rel(root, path), "claims[0].verdict", "Input should be"
 
 
+def any_topic(root: Path) -> Path:
+    return sorted((root / "data/topics").glob("*.yml"))[0]
+
+
+def topic_timeline_too_short(root):
+    path = any_topic(root)
+    edit(path, lambda d: d.__setitem__("timeline", d["timeline"][:2]))
+    return rel(root, path), "timeline", "at least 3"
+
+
+def topic_with_two_verdicts(root):
+    path = any_topic(root)
+    edit(path, lambda d: d.__setitem__("verdict", d["verdict"][:2]))
+    return rel(root, path), "verdict", "at least 3"
+
+
+def topic_with_three_sources(root):
+    path = any_topic(root)
+    edit(path, lambda d: d.__setitem__("sources", d["sources"][:3]))
+    return rel(root, path), "sources", "at least 4"
+
+
+def topic_without_matrix_rows(root):
+    path = any_topic(root)
+    edit(path, lambda d: d.__setitem__("related_features", []))
+    return rel(root, path), "related_features", "at least 1"
+
+
+def topic_without_glance(root):
+    path = any_topic(root)
+    edit(path, lambda d: d.pop("at_a_glance"))
+    return rel(root, path), "at_a_glance", "Field required"
+
+
+def glance_missing_a_framework(root):
+    path = any_topic(root)
+    edit(path, lambda d: d["at_a_glance"]["frameworks"].pop("jax"))
+    return rel(root, path), "at_a_glance.frameworks.jax", "the at-a-glance row for jax is missing"
+
+
+def glance_with_unknown_level(root):
+    path = any_topic(root)
+    edit(path, lambda d: d["at_a_glance"]["frameworks"]["pytorch"].__setitem__("level", "yes"))
+    return rel(root, path), "at_a_glance.frameworks.pytorch.level", "'yes' is not a support level"
+
+
+def glance_verdict_longer_than_a_line(root):
+    path = any_topic(root)
+    edit(path, lambda d: d["at_a_glance"].__setitem__("verdict", "Long. " * 60))
+    return rel(root, path), "at_a_glance.verdict", "240"
+
+
+def topic_with_two_questions(root):
+    path = any_topic(root)
+    edit(path, lambda d: d.__setitem__("questions", d["questions"][:2]))
+    return rel(root, path), "questions", "at least 3"
+
+
+def notebook_missing_from_reading_order(root):
+    path = root / "data/notebook_order.yml"
+    edit(path, lambda d: d["notebooks"].remove("autograd"))
+    return rel(root, path), "notebooks", "notebooks/autograd.py is not in the reading order"
+
+
+def unknown_notebook_in_reading_order(root):
+    path = root / "data/notebook_order.yml"
+    edit(path, lambda d: d["notebooks"].append("nonexistent"))
+    return rel(root, path), "notebooks[", "notebooks/nonexistent.py does not exist"
+
+
+def notebook_titled_like_a_topic(root):
+    path = root / "notebooks/autograd.py"
+    text = path.read_text()
+    heading = next(line for line in text.splitlines() if line.startswith("# # "))
+    topic_title = yaml.safe_load((root / "data/topics/automatic-differentiation.yml").read_text())["title"]
+    path.write_text(text.replace(heading, f"# # {topic_title}", 1))
+    return "notebooks/autograd.py", "first heading", "is also the title of data/topics/automatic-differentiation.yml"
+
+
 CASES = [deprecated_without_deprecation, rosetta_unknown_framework, rosetta_missing_source,
          situation_reason_to_nowhere, claim_evidence_to_missing_topic, claim_evidence_of_two_kinds,
          claim_with_unknown_verdict, code_span_in_notebook_heading, yaml_syntax_error, missing_field, unknown_framework, missing_framework, unknown_level,
          duplicate_feature_id, dangling_feature, dangling_notebook, dangling_cell_tag, non_https_url,
          malformed_url, future_review_date, file_name_differs_from_id, script_in_text, unquoted_version,
          misspelt_key, framework_missing_licence, malformed_date, duplicate_level,
-         notebook_cell_with_two_frameworks]
+         notebook_cell_with_two_frameworks, topic_timeline_too_short, topic_with_two_verdicts,
+         topic_with_three_sources, topic_without_matrix_rows, topic_without_glance, glance_missing_a_framework,
+         glance_with_unknown_level, glance_verdict_longer_than_a_line, topic_with_two_questions,
+         notebook_missing_from_reading_order, unknown_notebook_in_reading_order, notebook_titled_like_a_topic]
 
 
 def test_the_real_data_loads():
