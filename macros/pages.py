@@ -16,6 +16,8 @@ _MACRO_PAGE = "---\nrender_macros: true\n---\n\n{call}\n"
 # Topic pages (concepts) and Rosetta pages (API names) are the site's answers: search ranks them above
 # pages that only mention a term.
 _TOPIC_PAGE = "---\nrender_macros: true\nsearch:\n  boost: 2\n---\n\n{call}\n"
+# Framework overviews and migration guides repeat what topic and Rosetta pages say in full: below them.
+_DIGEST_PAGE = "---\nrender_macros: true\nsearch:\n  boost: 0.5\n---\n\n{call}\n"
 
 
 @dataclass(frozen=True)
@@ -27,11 +29,11 @@ class GeneratedPage:
 def generated_pages(site: Site) -> list[GeneratedPage]:
     pages = [GeneratedPage(f"topics/{t.id}.md", _TOPIC_PAGE.format(call=f'{{{{ topic_page("{t.id}") }}}}'))
              for t in site.topics]
-    pages += [GeneratedPage(f"frameworks/{f.id}.md", _MACRO_PAGE.format(call=f'{{{{ framework_page("{f.id}") }}}}'))
+    pages += [GeneratedPage(f"frameworks/{f.id}.md", _DIGEST_PAGE.format(call=f'{{{{ framework_page("{f.id}") }}}}'))
               for f in site.frameworks]
     pages += [GeneratedPage(f"rosetta/{c.id}.md", _TOPIC_PAGE.format(call=f'{{{{ rosetta_category("{c.id}") }}}}'))
               for c in site.rosetta]
-    pages += [GeneratedPage(f"migration/{g.id}.md", _MACRO_PAGE.format(call=f'{{{{ migration_guide("{g.id}") }}}}'))
+    pages += [GeneratedPage(f"migration/{g.id}.md", _DIGEST_PAGE.format(call=f'{{{{ migration_guide("{g.id}") }}}}'))
               for g in site.migrations]
     pages += [GeneratedPage("frameworks/index.md", _MACRO_PAGE.format(call="{{ framework_index() }}")),
               GeneratedPage("migration/index.md", _MACRO_PAGE.format(call="{{ migration_index() }}"))]

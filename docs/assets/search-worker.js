@@ -67,6 +67,18 @@ function subjectWords(query) {
   }).filter(function (word) { return word && !STOP_WORDS.has(word); });
 }
 
+// "np.einsum" or "nn.CrossEntropyLoss": readers qualify an API with their own module alias, which the page
+// answering may spell differently (`jnp.einsum`); the name after the alias still finds it.
+function withApiNames(words) {
+  var terms = words.slice();
+  words.forEach(function (word) {
+    word.split(/[._]/).forEach(function (part) {
+      if (part.length > 3 && part !== word && terms.indexOf(part) === -1) terms.push(part);
+    });
+  });
+  return terms;
+}
+
 // Pages holding every subject word rank first; when those are few, pages holding some of the words
 // follow, ranked by the sum of their per-word scores weighted by the share of words they hold.
 function rankedResults(pf, query) {
@@ -77,8 +89,9 @@ function rankedResults(pf, query) {
     every.results.forEach(function (result) {
       ranked.set(result.id, { result: result, score: result.score * words.length * 2 });
     });
-    if (words.length < 2 || every.results.length >= MAX_PAGES) return ranked;
-    return Promise.all(words.map(function (word) { return pf.search(word); })).then(function (each) {
+    var terms = withApiNames(words);
+    if (terms.length < 2 || every.results.length >= MAX_PAGES) return ranked;
+    return Promise.all(terms.map(function (term) { return pf.search(term); })).then(function (each) {
       var partial = new Map();
       each.forEach(function (found) {
         found.results.forEach(function (result) {
@@ -90,7 +103,7 @@ function rankedResults(pf, query) {
       });
       partial.forEach(function (entry, id) {
         if (!ranked.has(id)) {
-          var share = entry.words / words.length;
+          var share = entry.words / terms.length;
           ranked.set(id, { result: entry.result, score: entry.sum * share * share });
         }
       });
