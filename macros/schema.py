@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import (FeatureCategory, Framework, MigrationGuide, RosettaCategory, SeedArticle, Situation,
+from .models import (Claim, FeatureCategory, Framework, MigrationGuide, RosettaCategory, SeedArticle, Situation,
                      SupportLevels, Topic)
 
 SCHEMAS = {
@@ -16,7 +16,8 @@ SCHEMAS = {
     "support-levels": SupportLevels,
     "feature-category": FeatureCategory,
     "topic": Topic,
-    "seed-article-claims": SeedArticle,
+    "seed-article": SeedArticle,
+    "claim": Claim,
     "situation": Situation,
     "rosetta-category": RosettaCategory,
     "migration-guide": MigrationGuide,
