@@ -6,7 +6,7 @@ from collections import Counter
 
 from .loading import Site
 from .models import Evidence, Reason
-from .rendering import doc_link, page_url, relative_url, render
+from .rendering import compact_html, page_url, relative_url, render
 
 VERDICT_LABELS = {
     "holds": "Holds",
@@ -14,6 +14,13 @@ VERDICT_LABELS = {
     "wrong": "Wrong",
     "depends": "Depends",
     "unverifiable": "Unverifiable",
+}
+VERDICT_MEANINGS = {
+    "holds": "true for the executed releases",
+    "outdated": "was true, no longer",
+    "wrong": "never accurate",
+    "depends": "true in the situations the entry names",
+    "unverifiable": "no primary figure or measurement settles it",
 }
 
 
@@ -44,15 +51,23 @@ def measurement_label(site: Site, measurement_id: str) -> str:
 
 
 def claims_audit(site: Site, page_src: str) -> str:
-    claims = [claim for article in site.claims for claim in article.claims]
-    tally = Counter(claim.verdict for claim in claims)
+    """The seed articles, a filterable summary table of every distinct claim, then each claim's entry."""
+    tally = Counter(claim.verdict for claim in site.claims)
+    articles = {article.id: article for article in site.articles}
+    used = [v for v in VERDICT_LABELS if tally.get(v)]
     return render(
         "claims_audit.md",
-        articles=site.claims,
-        tally=[(VERDICT_LABELS[v], tally.get(v, 0), v) for v in VERDICT_LABELS],
-        total=len(claims),
-        verdict_label=VERDICT_LABELS.__getitem__,
-        evidence=lambda e: evidence_link(site, e, page_src),
+        articles=site.articles,
+        claim_counts={a.id: sum(a.id in c.made_by for c in site.claims) for a in site.articles},
+        tally=[(VERDICT_LABELS[v], tally[v], v, VERDICT_MEANINGS[v]) for v in used],
+        total=len(site.claims),
+        table=compact_html(render("claims_table.html", claims=site.claims, articles=articles,
+                                  verdicts=[(v, VERDICT_LABELS[v]) for v in used],
+                                  all_articles=site.articles, verdict_label=VERDICT_LABELS.__getitem__)),
+        entries=compact_html(render("claims_entries.html", claims=site.claims, articles=articles,
+                                    topic=lambda topic_id: evidence_link(site, Evidence(topic=topic_id), page_src),
+                                    verdict_label=VERDICT_LABELS.__getitem__,
+                                    evidence=lambda e: evidence_link(site, e, page_src))),
     )
 
 

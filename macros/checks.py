@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from .errors import DataError, NotebookError
-from .models import FeatureCategory, Topic
+from .models import Claim, FeatureCategory, SeedArticle, Topic
 from .notebooks import NotebookSource
 
 
@@ -94,7 +94,7 @@ def topic_references(display_path: str, topic: Topic, framework_ids: set[str], f
 
 
 def evidence_references(display_path: str, where: str, evidence, feature_ids: set[str], topic_ids: set[str],
-                        notebooks: dict[str, NotebookSource], measurement_ids: set[str]) -> None:
+                        notebooks: dict[str, NotebookSource], measurement_ids: set[str], today: dt.date) -> None:
     kinds = [k for k in ("source", "feature", "topic", "notebook", "measurement") if getattr(evidence, k)]
     if len(kinds) != 1:
         raise DataError(display_path, where, f"names {len(kinds)} kinds of evidence ({', '.join(kinds) or 'none'})",
@@ -104,6 +104,37 @@ def evidence_references(display_path: str, where: str, evidence, feature_ids: se
     if kind in known and getattr(evidence, kind) not in known[kind]:
         raise DataError(display_path, f"{where}.{kind}", f"no {kind} has the id '{getattr(evidence, kind)}'",
                         f"use an existing {kind} id or remove the entry")
+    if evidence.date and evidence.date > today:
+        raise DataError(display_path, f"{where}.date", f"{evidence.date} is in the future",
+                        f"use the date the evidence carries (today is {today})")
+
+
+def claim_references(display_path: str, claim: Claim, article_ids: set[str], feature_ids: set[str],
+                     topic_ids: set[str], notebooks: dict[str, NotebookSource], measurement_ids: set[str],
+                     today: dt.date) -> None:
+    """A claim names real articles (each once), a real topic, and evidence that exists."""
+    seen: set[str] = set()
+    for i, article_id in enumerate(claim.made_by):
+        if article_id not in article_ids:
+            raise DataError(display_path, f"made_by[{i}]", f"no article has the id '{article_id}'",
+                            f"use one of {', '.join(sorted(article_ids)) or '(none yet)'} (data/articles/)")
+        if article_id in seen:
+            raise DataError(display_path, f"made_by[{i}]", f"'{article_id}' is listed twice", "list each article once")
+        seen.add(article_id)
+    if claim.topic not in topic_ids:
+        raise DataError(display_path, "topic", f"no topic has the id '{claim.topic}'",
+                        "use an id from data/topics/*.yml")
+    for j, evidence in enumerate(claim.evidence):
+        evidence_references(display_path, f"evidence[{j}]", evidence, feature_ids, topic_ids, notebooks,
+                            measurement_ids, today)
+
+
+def every_article_audited(articles: Iterable[tuple[str, SeedArticle]], claims: Iterable[tuple[str, Claim]]) -> None:
+    cited = {article_id for _, claim in claims for article_id in claim.made_by}
+    for display_path, article in articles:
+        if article.id not in cited:
+            raise DataError(display_path, "id", f"no claim in data/claims/ names '{article.id}' in `made_by`",
+                            "add the article's id to `made_by` of the claims it makes, or remove the file")
 
 
 def reason_references(display_path: str, where: str, reason, feature_ids: set[str], topic_ids: set[str]) -> None:

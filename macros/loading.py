@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .errors import DataError, key_path
-from .models import (BenchmarkRun, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory,
+from .models import (BenchmarkRun, Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory,
                      SeedArticle, Situation, SupportLevels, Topic)
 from .notebooks import NotebookSource, read_notebook_source
 
@@ -32,7 +32,8 @@ class Site:
     categories: tuple[FeatureCategory, ...]  # in page order
     topics: tuple[Topic, ...]  # in nav order
     notebooks: dict[str, NotebookSource]
-    claims: tuple[SeedArticle, ...] = ()  # in page order
+    articles: tuple[SeedArticle, ...] = ()  # the seed articles the claims audit checks, in page order
+    claims: tuple[Claim, ...] = ()  # one per distinct claim, in topic order
     situations: tuple[Situation, ...] = ()
     rosetta: tuple[RosettaCategory, ...] = ()
     migrations: tuple[MigrationGuide, ...] = ()
@@ -163,16 +164,14 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
                                 "regenerate the file with `make measure`")
     # A measurement is one chart of a run: evidence cites it as <run id>-<model>-<task>.
     measurement_ids = {f"{run.id}-{t.model}-{t.task}" for _, run in benchmarks for t in run.timings}
-    claims = _load_folder(root, "data/claims", SeedArticle, required=False)
-    checks.unique_ids(claims, lambda a: [(f"claims[{i}].id", c.id) for i, c in enumerate(a.claims)])
-    for display_path, article in claims:
-        if not (root.parent / "shared" / "seeds" / article.seed_file).is_file() and (root.parent / "shared").is_dir():
-            raise DataError(display_path, "seed_file", f"shared/seeds/{article.seed_file} does not exist",
-                            "use the file name of the seed article this audits")
-        for i, claim in enumerate(article.claims):
-            for j, evidence in enumerate(claim.evidence):
-                checks.evidence_references(display_path, f"claims[{i}].evidence[{j}]", evidence, feature_ids,
-                                           topic_ids, notebooks, measurement_ids)
+    articles = _load_folder(root, "data/articles", SeedArticle, required=False)
+    checks.unique_ids(articles, lambda a: [("seed_file", a.seed_file)])
+    claims = _load_folder(root, "data/claims", Claim, required=False)
+    for display_path, claim in claims:
+        checks.claim_references(display_path, claim, {a.id for _, a in articles}, feature_ids, topic_ids, notebooks,
+                                measurement_ids, today)
+    checks.every_article_audited(articles, claims)
+    topic_order = {t.id: (t.order, t.id) for _, t in topics}
 
     situations = _load_folder(root, "data/situations", Situation, required=False)
     for display_path, situation in situations:
@@ -206,7 +205,8 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
         categories=tuple(sorted((c for _, c in categories), key=lambda c: (c.order, c.id))),
         topics=tuple(sorted((t for _, t in topics), key=lambda t: (t.order, t.id))),
         notebooks=notebooks,
-        claims=tuple(sorted((a for _, a in claims), key=lambda a: (a.order, a.id))),
+        articles=tuple(sorted((a for _, a in articles), key=lambda a: (a.order, a.id))),
+        claims=tuple(sorted((c for _, c in claims), key=lambda c: (topic_order[c.topic], c.id))),
         situations=tuple(sorted((s for _, s in situations), key=lambda s: (s.order, s.id))),
         rosetta=rosetta,
         migrations=tuple(sorted((g for _, g in migrations), key=lambda g: (g.order, g.id))),

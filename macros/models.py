@@ -219,9 +219,27 @@ class Topic(_Strict):
         default_factory=list, description="Generated sections of measurements to show on this page.")
 
 
-# --- Claims audit: data/claims/<seed>.yml -------------------------------------------------------
+# --- Claims audit: data/articles/<id>.yml and data/claims/<id>.yml ------------------------------
 
 ClaimVerdict = Literal["holds", "outdated", "wrong", "depends", "unverifiable"]
+
+
+class SeedArticle(_Strict):
+    """data/articles/<id>.yml — one of the seed articles the claims audit checks.
+
+    The articles carry no date and no address, so neither is recorded.
+    """
+
+    id: Identifier
+    title: PlainText | None = Field(default=None, description="The title the article gives itself, as it writes it; "
+                                    "leave out when the article has none.")
+    label: PlainText = Field(max_length=40, description="A short name for the summary table and the article filter, "
+                             "taken from the title or, for an untitled article, its opening heading.")
+    description: PlainText = Field(description="One line on what the article is and how it is laid out.")
+    seed_file: str = Field(pattern=r"^[0-9]{3}_[0-9a-f]+\.txt$",
+                           description="The article's file name among the project's seed files. Data only: the "
+                                       "build reads nothing outside the project.")
+    order: int
 
 
 class Evidence(_Strict):
@@ -231,29 +249,30 @@ class Evidence(_Strict):
     feature: Identifier | None = None
     topic: Identifier | None = None
     notebook: Identifier | None = None
-    measurement: Identifier | None = Field(default=None, description="A benchmark id from data/benchmarks/.")
+    measurement: Identifier | None = Field(default=None, description="<benchmark run id>-<model>-<task>, "
+                                           "from data/benchmarks/.")
+    date: dt.date | None = Field(default=None, description="The date the evidence carries: an announcement, a "
+                                 "release, or the day a figure was recorded.")
     note: PlainText | None = None
 
 
 class Claim(_Strict):
+    """data/claims/<id>.yml — one distinct claim, once, with every seed article that makes it."""
+
     id: Identifier
-    claim: PlainText = Field(description="The seed's claim, paraphrased (never copied).")
+    made_by: list[Identifier] = Field(min_length=1, description="Ids of the articles (data/articles/) that make "
+                                      "this claim.")
+    topic: Identifier = Field(description="The site topic (data/topics/) the claim is about; the summary table "
+                              "lists claims in topic order.")
+    claim: PlainText = Field(description="The claim, paraphrased (never copied); one wording that covers every "
+                             "article that makes it.")
     verdict: ClaimVerdict
+    reason: PlainText = Field(max_length=160, description="One line for the summary table: why this verdict.")
     explanation: PlainText
     changed: PlainText | None = Field(default=None, description="What changed since the claim was true, with dates.")
     pending_measurement: PlainText | None = Field(default=None, description="For speed claims not yet measured: "
-                                                  "which measurement will decide it.")
+                                                  "which measurement would decide it.")
     evidence: list[Evidence] = Field(min_length=1)
-
-
-class SeedArticle(_Strict):
-    """data/claims/<id>.yml — every claim one seed article makes."""
-
-    id: Identifier
-    title: PlainText
-    seed_file: str = Field(description="File name in shared/seeds/ this audits.")
-    order: int
-    claims: list[Claim] = Field(min_length=1)
 
 
 # --- Decision guide: data/situations/<id>.yml ----------------------------------------------------

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import (FeatureCategory, Framework, MigrationGuide, RosettaCategory, SeedArticle, Situation,
-                     SupportLevels, Topic, NotebookOrder)
+from .models import (Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory, SeedArticle,
+                     Situation, SupportLevels, Topic)
 
 SCHEMAS = {
     "framework": Framework,
@@ -17,7 +17,8 @@ SCHEMAS = {
     "notebook-order": NotebookOrder,
     "feature-category": FeatureCategory,
     "topic": Topic,
-    "seed-article-claims": SeedArticle,
+    "seed-article": SeedArticle,
+    "claim": Claim,
     "situation": Situation,
     "rosetta-category": RosettaCategory,
     "migration-guide": MigrationGuide,

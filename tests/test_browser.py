@@ -178,6 +178,61 @@ def test_matrix_reads_in_full_without_javascript(browser, site_url):
     assert hidden_form, "controls that need JavaScript are not shown without it"
 
 
+CLAIM_ROWS = "table.rosetta-claims tbody tr"
+CLAIMS_FORM = "form.rosetta-claims-controls"
+
+
+def shown_claims(page) -> list[dict]:
+    """The summary-table rows and entries a reader can see."""
+    return page.evaluate(
+        "() => ({rows: [...document.querySelectorAll('table.rosetta-claims tbody tr')].filter(r => !r.hidden)"
+        ".map(r => r.dataset), entries: [...document.querySelectorAll('details.rosetta-claim')]"
+        ".filter(d => !d.hidden).map(d => d.dataset)})")
+
+
+def test_claims_filter_by_verdict_and_article(page, site_url):
+    from macros.loading import load_site
+    site = load_site(ROOT)
+    page.goto(site_url + "claims/")
+    assert len(shown_claims(page)["rows"]) == len(site.claims)
+    page.select_option(f"{CLAIMS_FORM} select[name=verdict]", "outdated")
+    shown = shown_claims(page)
+    expected = [c for c in site.claims if c.verdict == "outdated"]
+    assert 0 < len(shown["rows"]) == len(expected) < len(site.claims)
+    assert {r["verdict"] for r in shown["rows"]} == {"outdated"} and len(shown["entries"]) == len(expected)
+    page.select_option(f"{CLAIMS_FORM} select[name=article]", "difference-between")
+    both = [c for c in expected if "difference-between" in c.made_by]
+    assert len(shown_claims(page)["rows"]) == len(both)
+    page.select_option(f"{CLAIMS_FORM} select[name=verdict]", "")
+    shown = shown_claims(page)
+    by_article = [c for c in site.claims if "difference-between" in c.made_by]
+    assert 0 < len(shown["rows"]) == len(by_article) < len(site.claims)
+    assert all("difference-between" in r["articles"].split() for r in shown["rows"])
+    assert f"{len(by_article)} of {len(site.claims)} claims shown" in page.locator(f"{CLAIMS_FORM} output").text_content()
+    # Following a row's link opens that claim's collapsed entry.
+    link = page.locator(f"{CLAIM_ROWS}:not([hidden]) th a").first
+    target = urlsplit(link.get_attribute("href")).fragment  # Material makes links absolute
+    assert not page.evaluate(f"document.getElementById('{target}').open")
+    link.click()
+    assert page.evaluate(f"document.getElementById('{target}').open")
+
+
+def test_claims_table_reads_in_full_without_javascript(browser, site_url):
+    from macros.loading import load_site
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "claims/")
+    rows = page.eval_on_selector_all(CLAIM_ROWS, "rows => rows.filter(r => r.offsetParent !== null).map(r => "
+                                     "[...r.cells].map(c => c.textContent.trim()))")
+    hidden_form = page.locator(CLAIMS_FORM).is_hidden()
+    entries = page.eval_on_selector_all("details.rosetta-claim", "ds => ds.filter(d => d.offsetParent !== null).length")
+    context.close()
+    site = load_site(ROOT)
+    assert len(rows) == len(site.claims) and entries == len(site.claims)
+    assert all(len(cells) == 4 and all(cells) for cells in rows), "each row shows claim, articles, verdict and reason"
+    assert hidden_form, "controls that need JavaScript are not shown without it"
+
+
 @pytest.mark.parametrize("path", ["", "topics/graph-compilation/", "notebooks/autograd/", "topics/performance/"])
 def test_axe_core_finds_no_violations_in_dark_mode(browser, site_url, path):
     context = browser.new_context(color_scheme="dark")  # the palette follows prefers-color-scheme

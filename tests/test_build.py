@@ -11,6 +11,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import nbformat
 import pytest
+from markupsafe import escape
 
 from macros.loading import load_site
 from macros.notebooks import snippet_cells
@@ -225,15 +226,46 @@ def test_migration_guides_link_every_covered_row(site_dir):
         assert "Traps" in html
 
 
-def test_claims_audit_shows_every_claim_with_verdict_and_evidence(site_dir):
+class _RenderedText(HTMLParser):
+    """The words a reader can see: all text outside <script>, <style> and <svg>."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.words: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += tag in ("script", "style", "svg")
+
+    def handle_endtag(self, tag):
+        self._skip -= tag in ("script", "style", "svg")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.words += data.split()
+
+
+def test_claims_audit_shows_every_claim_once_with_verdict_and_evidence(site_dir):
     page = site_dir / "claims/index.html"
     html = page.read_text(encoding="utf-8")
     ids = parse(page).ids
-    claims = [claim for article in SITE.claims for claim in article.claims]
-    assert len(SITE.claims) == 4 and len(claims) >= 40
-    for claim in claims:
+    assert len(SITE.articles) == 4 and len(SITE.claims) >= 40
+    for claim in SITE.claims:
         assert f"claim-{claim.id}" in ids
-    assert html.count('class="rosetta-verdict rosetta-verdict-') >= len(claims)
+        assert html.count(f'href="#claim-{claim.id}"') == 1, "one summary-table row links to each entry"
+    assert html.count('<details class="rosetta-claim"') == len(SITE.claims)
+    assert html.count('class="rosetta-verdict rosetta-verdict-') >= 2 * len(SITE.claims)  # table row and entry
+    for article in SITE.articles:
+        assert f"article-{article.id}" in ids
+        assert article.title is None or str(escape(article.title)) in html
+
+
+def test_claims_audit_is_short_enough_to_scan(site_dir):
+    text = _RenderedText()
+    text.feed((site_dir / "claims/index.html").read_text(encoding="utf-8"))
+    assert len(text.words) <= 5000, f"the claims audit has {len(text.words)} words; keep it to 5,000"
+    headings = re.findall(r"<h[2-6][ >]", (site_dir / "claims/index.html").read_text(encoding="utf-8"))
+    assert len(headings) <= 5, "claims are entries, not headings: the table of contents stays short"
 
 
 def test_decision_guide_gives_reasons_with_links(site_dir):

@@ -201,23 +201,62 @@ def situation_reason_to_nowhere(root):
     return rel(root, path), "reasons[0].feature", "no feature has the id 'no-such-feature'"
 
 
+def claim_files(root: Path) -> list[Path]:
+    return sorted((root / "data/claims").glob("*.yml"))
+
+
 def claim_evidence_to_missing_topic(root):
-    path = sorted((root / "data/claims").glob("*.yml"))[0]
-    edit(path, lambda d: d["claims"][0]["evidence"].__setitem__(0, {"topic": "no-such-topic"}))
-    return rel(root, path), "claims[0].evidence[0].topic", "no topic has the id 'no-such-topic'"
+    path = claim_files(root)[0]
+    edit(path, lambda d: d["evidence"].__setitem__(0, {"topic": "no-such-topic"}))
+    return rel(root, path), "evidence[0].topic", "no topic has the id 'no-such-topic'"
 
 
 def claim_evidence_of_two_kinds(root):
-    path = sorted((root / "data/claims").glob("*.yml"))[0]
-    edit(path, lambda d: d["claims"][0]["evidence"].__setitem__(
-        0, {"source": "https://pytorch.org/", "topic": "execution-model"}))
-    return rel(root, path), "claims[0].evidence[0]", "names 2 kinds of evidence"
+    path = claim_files(root)[0]
+    edit(path, lambda d: d["evidence"].__setitem__(0, {"source": "https://pytorch.org/", "topic": "execution-model"}))
+    return rel(root, path), "evidence[0]", "names 2 kinds of evidence"
 
 
 def claim_with_unknown_verdict(root):
-    path = sorted((root / "data/claims").glob("*.yml"))[0]
-    edit(path, lambda d: d["claims"][0].__setitem__("verdict", "true"))
-    return rel(root, path), "claims[0].verdict", "Input should be"
+    path = claim_files(root)[0]
+    edit(path, lambda d: d.__setitem__("verdict", "true"))
+    return rel(root, path), "verdict", "Input should be"
+
+
+def claim_made_by_unknown_article(root):
+    path = claim_files(root)[0]
+    edit(path, lambda d: d["made_by"].append("no-such-article"))
+    return rel(root, path), "made_by[", "no article has the id 'no-such-article'"
+
+
+def claim_made_by_same_article_twice(root):
+    path = claim_files(root)[0]
+    edit(path, lambda d: d["made_by"].append(d["made_by"][0]))
+    return rel(root, path), "made_by[", "is listed twice"
+
+
+def claim_reason_longer_than_a_line(root):
+    path = claim_files(root)[0]
+    edit(path, lambda d: d.__setitem__("reason", "Because " * 30))
+    return rel(root, path), "reason", "at most 160 characters"
+
+
+def claim_evidence_dated_in_the_future(root):
+    path = claim_files(root)[0]
+    edit(path, lambda d: d["evidence"][0].__setitem__("date", TODAY + dt.timedelta(days=1)))
+    return rel(root, path), "evidence[0].date", "is in the future"
+
+
+def claim_file_named_differently(root):
+    path = claim_files(root)[0]
+    path.rename(path.with_name("renamed-claim.yml"))
+    return f"data/claims/renamed-claim.yml", "id", "differs from the file name"
+
+
+def article_that_no_claim_names(root):
+    path = root / "data/articles/unused-article.yml"
+    path.write_text("id: unused-article\nlabel: Unused\ndescription: Never cited.\nseed_file: 999_ab.txt\norder: 9\n")
+    return rel(root, path), "id", "no claim in data/claims/ names 'unused-article'"
 
 
 def any_topic(root: Path) -> Path:
@@ -301,7 +340,9 @@ def notebook_titled_like_a_topic(root):
 
 CASES = [deprecated_without_deprecation, rosetta_unknown_framework, rosetta_missing_source,
          situation_reason_to_nowhere, claim_evidence_to_missing_topic, claim_evidence_of_two_kinds,
-         claim_with_unknown_verdict, code_span_in_notebook_heading, yaml_syntax_error, missing_field, unknown_framework, missing_framework, unknown_level,
+         claim_with_unknown_verdict, claim_made_by_unknown_article, claim_made_by_same_article_twice,
+         claim_reason_longer_than_a_line, claim_evidence_dated_in_the_future, claim_file_named_differently,
+         article_that_no_claim_names, code_span_in_notebook_heading, yaml_syntax_error, missing_field, unknown_framework, missing_framework, unknown_level,
          duplicate_feature_id, dangling_feature, dangling_notebook, dangling_cell_tag, non_https_url,
          malformed_url, future_review_date, file_name_differs_from_id, script_in_text, unquoted_version,
          misspelt_key, framework_missing_licence, malformed_date, duplicate_level,

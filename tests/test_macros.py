@@ -7,10 +7,12 @@ import datetime as dt
 import nbformat
 import pytest
 
+from macros.audit import claims_audit
 from macros.execution import ExecutedNotebook
 from macros.loading import Site
 from macros.matrix import features_table, legend, levels_used, matrix_page, matrix_rows
-from macros.models import (Feature, FeatureCategory, FeatureCell, Framework, SupportLevel, SupportLevels, Topic)
+from macros.models import (Claim, Feature, FeatureCategory, FeatureCell, Framework, SeedArticle, SupportLevel,
+                           SupportLevels, Topic)
 from macros.notebooks import NotebookSource, snippet_index
 from macros.rendering import code_fence, compact_html, doc_link, inline_text, page_url, relative_url, source_label
 from macros.snippets import snippet_tabs
@@ -191,3 +193,20 @@ def test_bar_chart_is_titled_svg_with_one_bar_per_timing():
     assert svg.startswith('<svg class="rosetta-chart" role="img"') and "<title>mlp &lt;inference&gt;</title>" in svg
     assert svg.count("<rect") == 2 and "2.00 ms" in svg and "PyTorch · eager" in svg
     assert 'fill-opacity="0.55"' in svg, "eager bars are drawn lighter than compiled ones"
+
+
+def test_claims_audit_lists_each_claim_once_in_table_and_entry(site):
+    import dataclasses
+    articles = (SeedArticle(id="first", title="First & Last", label="First", description="One.",
+                            seed_file="000_ab.txt", order=1),
+                SeedArticle(id="second", label="Second", description="Untitled.", seed_file="001_cd.txt", order=2))
+    claim = Claim(id="grad-exists", made_by=["first", "second"], topic="gradients", claim="Gradients `exist`.",
+                  verdict="outdated", reason="They moved.", explanation="See the matrix.", changed="In 2020.",
+                  evidence=[{"feature": "grad"}, {"source": "https://docs.example.org/a", "date": dt.date(2020, 1, 2)}])
+    html = claims_audit(dataclasses.replace(site, articles=articles, claims=(claim,)), "claims.md")
+    assert html.count('href="#claim-grad-exists"') == 1 and html.count('id="claim-grad-exists"') == 1
+    assert '<tr data-verdict="outdated" data-articles="first second">' in html
+    assert "All 2" in html and "Made by all 2 articles." in html  # both articles make it
+    assert "First &amp; Last" in html and "<code>exist</code>" in html
+    assert "(2020-01-02)" in html and "../matrix/#feature-grad" in html and "../topics/gradients/" in html
+    assert '<form class="rosetta-claims-controls" hidden' in html

@@ -80,6 +80,47 @@
     apply();
   }
 
-  if (typeof document$ !== "undefined") document$.subscribe(setUpMatrix);  // instant navigation
-  else document.addEventListener("DOMContentLoaded", setUpMatrix);
+  // The claims audit: a claim's entry is a collapsed <details>; following a link to it opens it.
+  function openClaim(id) {
+    var target = id && document.getElementById(id);
+    if (target && target.tagName === "DETAILS") target.open = true;
+  }
+
+  function setUpClaims() {
+    openClaim(decodeURIComponent(location.hash.slice(1)));
+    var table = document.querySelector("table.rosetta-claims");
+    var form = document.querySelector("form.rosetta-claims-controls");
+    if (!table || !form) return;
+    table.addEventListener("click", function (event) {
+      var link = event.target.closest("a[href*='#claim-']");
+      if (link) openClaim(decodeURIComponent(link.hash.slice(1)));
+    });
+    var rows = table.querySelectorAll("tbody tr");
+    var entries = document.querySelectorAll("details.rosetta-claim");
+    form.hidden = false;
+    function apply() {
+      var verdict = form.elements.verdict.value;
+      var article = form.elements.article.value;
+      function matches(node) {
+        return (!verdict || node.dataset.verdict === verdict)
+          && (!article || (" " + node.dataset.articles + " ").indexOf(" " + article + " ") >= 0);
+      }
+      var shown = 0;
+      rows.forEach(function (row) { row.hidden = !matches(row); if (!row.hidden) shown += 1; });
+      entries.forEach(function (entry) { entry.hidden = !matches(entry); });
+      form.elements.shown.value = shown + " of " + rows.length + " claims shown";
+    }
+    form.addEventListener("change", apply);
+    apply();
+  }
+
+  window.addEventListener("hashchange", function () { openClaim(decodeURIComponent(location.hash.slice(1))); });
+
+  function setUpPage() {
+    setUpMatrix();
+    setUpClaims();
+  }
+
+  if (typeof document$ !== "undefined") document$.subscribe(setUpPage);  // instant navigation
+  else document.addEventListener("DOMContentLoaded", setUpPage);
 })();
