@@ -13,29 +13,37 @@
 # %% [markdown]
 # # Saving, loading and export
 #
-# Two kinds of file for one small model (4 → 8 → 2, tanh) with the same weights in each framework.
-# A checkpoint of the weights, read back into a model built by the same code: a PyTorch
-# `state_dict`, a Keras `.keras` file (which also stores the architecture) and, for JAX, whose
-# parameters are a plain dictionary of arrays, a NumPy `.npz` file. And an exported graph that runs
-# without the Python code that defined the model: a `torch.export` program saved as `.pt2`, a
-# TensorFlow SavedModel written by Keras's `model.export`, and a serialized `jax.export` StableHLO
-# module. Every round trip is checked: the reloaded model must give the original's outputs. Last,
-# the PyTorch model goes to ONNX and runs in ONNX Runtime; TensorFlow's and JAX's ONNX converters
-# are third-party packages that are not installed here.
+# Every file a small model (4 → 8 → 2, tanh, the same weights in each framework) can be written to,
+# each one read back by the library or runtime that consumes it and checked against the original:
 #
-# Not equivalent by default: what a file holds (a `state_dict` or an `.npz` file holds only arrays,
-# so the model's code must exist to load it; a `.keras` file holds the architecture as a config
-# that Keras rebuilds; the exported graphs hold the computation itself), the weight layouts inside
-# them (`torch.nn.Linear` stores `(out, in)`, Keras `Dense` and the JAX dictionary here `(in, out)`)
-# and which input shapes an exported graph accepts (Keras exports a variable batch dimension on its
-# own; `torch.export` and `jax.export` fix every dimension unless one is declared dynamic or
-# symbolic, as done here).
+# - A checkpoint of the weights, loaded into a model built by the same code: a PyTorch
+#   `state_dict`, a Keras `.keras` file (which also stores the architecture) or `.weights.h5` file,
+#   and an Orbax checkpoint of the JAX parameter dictionary.
+# - An exported graph that runs without the Python code that defined the model: a `torch.export`
+#   program saved as `.pt2`, a TensorFlow SavedModel written by Keras's `model.export`, and a
+#   serialized `jax.export` StableHLO module.
+# - An ONNX file from each framework, run in ONNX Runtime: `torch.onnx.export`, `tf2onnx` and
+#   `jax2onnx`.
+# - The on-device formats: an ExecuTorch `.pte` program and two LiteRT `.tflite` files, run by
+#   their runtimes (the notebook *Mobile and edge conversion* explains those steps).
 #
-# Usual JAX checkpointing libraries, Orbax and `flax.serialization`, are not installed here.
+# A last section measures every file and directory written, in bytes.
+#
+# Not equivalent by default: what a file holds (a `state_dict`, a `.weights.h5` file or an Orbax
+# checkpoint holds only arrays, so the model's code must exist to load it; a `.keras` file holds
+# the architecture as a config that Keras rebuilds; the exported graphs hold the computation
+# itself), the weight layouts inside them (`torch.nn.Linear` stores `(out, in)`, Keras `Dense` and
+# the JAX dictionary here `(in, out)`) and which input shapes an exported graph accepts (Keras
+# exports a variable batch dimension on its own; `torch.export`, `jax.export` and `jax2onnx` fix
+# every dimension unless one is declared dynamic or symbolic, as done here).
 
 # %%
+import contextlib
+import io
+import logging
 import os
 import tempfile
+import warnings
 
 import numpy as np
 import torch
@@ -47,6 +55,15 @@ from jax import export
 
 from helpers.agreement import assert_agree
 
+# executorch imports torchao, which logs that it cannot load its CUDA-only extension libraries on a
+# CPU build of torch, and torch's pytree module then logs a deprecation about one of torchao's
+# registrations; torch's ONNX exporter logs that optional torchvision operators are skipped. Set
+# after `import torch`, which configures the levels of its own loggers.
+for noisy in ("torchao", "torch.utils._pytree", "torch.onnx"):
+    logging.getLogger(noisy).setLevel(logging.ERROR)
+# Raised inside torch 2.13's own run_decompositions (it deep-copies a pytree spec of a deprecated
+# class), which torch.onnx.export and ExecuTorch's lowering call; nothing this notebook could change.
+warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)` is deprecated", category=FutureWarning)
 tf.get_logger().setLevel("WARNING")  # a script's default; in Jupyter TensorFlow's logger starts at INFO
 rng = np.random.default_rng(0)
 inputs = rng.normal(size=(3, 4)).astype(np.float32)
@@ -63,16 +80,34 @@ def build_torch():
     return torch.nn.Sequential(torch.nn.Linear(4, 8), torch.nn.Tanh(), torch.nn.Linear(8, 2))
 
 
+def build_keras():
+    return keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(2)])
+
+
 def mlp_jax(params, x):
     return jnp.tanh(x @ params["w1"] + params["b1"]) @ params["w2"] + params["b2"]
 
 
-model_torch = build_torch()
+def size_on_disk(path):
+    """Bytes in a file, or in all the files under a directory."""
+    if os.path.isfile(path):
+        return os.path.getsize(path)
+    return sum(os.path.getsize(os.path.join(folder, name)) for folder, _, names in os.walk(path) for name in names)
+
+
+def print_sizes(artefacts):
+    """One line per artefact: what it is and its size; `artefacts` maps a description to a name in workdir."""
+    for what, name in artefacts.items():
+        print(f"{what:<30} {size_on_disk(os.path.join(workdir, name)):>7,} bytes")
+
+
+model_torch = build_torch().eval()
 with torch.no_grad():  # the NumPy weights, transposed to PyTorch's (out, in)
     for parameter, name in zip(model_torch.parameters(), ["w1", "b1", "w2", "b2"], strict=True):
         parameter.copy_(torch.from_numpy(initial[name].T.copy() if name.startswith("w") else initial[name]))
     out_torch = model_torch(torch.from_numpy(inputs))
-model_keras = keras.Sequential([keras.Input(shape=(4,)), keras.layers.Dense(8, activation="tanh"), keras.layers.Dense(2)])
+    direct_torch = model_torch(torch.from_numpy(other_inputs))
+model_keras = build_keras()
 model_keras.set_weights([initial["w1"], initial["b1"], initial["w2"], initial["b2"]])
 out_tf = model_keras(inputs)
 params_jax = {name: jnp.asarray(value) for name, value in initial.items()}
@@ -85,8 +120,14 @@ assert_agree("outputs before saving", {"pytorch": out_torch, "tensorflow": out_t
 #
 # `torch.load` reads only tensors and plain containers by default (`weights_only=True`), so a
 # checkpoint cannot run code when it is loaded. A `.keras` file is a zip archive of the model's
-# config and weights (`model.save_weights` writes the weights alone, to a `.weights.h5` file).
-# In JAX the dictionary of parameters goes into an `.npz` archive, one array per key.
+# config and weights; `model.save_weights` writes the weights alone, to a `.weights.h5` file that
+# `load_weights` reads into a model built by the same code. JAX's parameters are a pytree (here a
+# dictionary of arrays), which Orbax, the checkpoint library of the JAX ecosystem, saves as a
+# directory: `StandardCheckpointer` writes in a background thread (hence `wait_until_finished`)
+# and restores into a tree of `jax.ShapeDtypeStruct`s that says which shapes and dtypes to expect
+# ([Orbax guide](https://orbax.readthedocs.io/en/latest/guides/checkpoint/orbax_checkpoint_101.html)).
+# Orbax documents a newer API as well (`ocp.v1.save_pytree`, `load_pytree`); in the release
+# installed here it is still the experimental module, as the check below prints.
 
 # %% tags=["pytorch", "save-and-reload-weights"]
 path = os.path.join(workdir, "model.pt")
@@ -101,26 +142,42 @@ print({name: tuple(t.shape) for name, t in torch.load(path, weights_only=True).i
 # %% tags=["tensorflow", "save-and-reload-weights"]
 path = os.path.join(workdir, "model.keras")
 model_keras.save(path)  # architecture and weights (and optimizer state, once compiled)
-
 reloaded_keras = keras.models.load_model(path)  # rebuilt from the stored config
 reloaded_out_tf = reloaded_keras(inputs)
+
+weights_path = os.path.join(workdir, "model.weights.h5")
+model_keras.save_weights(weights_path)  # the weights alone
+rebuilt_keras = build_keras()  # like a state_dict, this needs the model's code
+rebuilt_keras.load_weights(weights_path)
+reloaded_weights_out_tf = rebuilt_keras(inputs)
 print({w.path: tuple(w.shape) for w in reloaded_keras.weights})
 
 # %% tags=["jax", "save-and-reload-weights"]
-path = os.path.join(workdir, "params.npz")
-np.savez(path, **params_jax)  # one array per key of the parameter dictionary
+import orbax.checkpoint as ocp
 
-with np.load(path) as stored:
-    reloaded_params = {name: jnp.asarray(stored[name]) for name in stored.files}
+path = os.path.join(workdir, "orbax_checkpoint")  # a directory
+checkpointer = ocp.StandardCheckpointer()
+checkpointer.save(path, params_jax)
+checkpointer.wait_until_finished()  # saving runs in the background
+
+abstract_params = jax.tree.map(ocp.utils.to_shape_dtype_struct, params_jax)  # shapes and dtypes only
+reloaded_params = checkpointer.restore(path, abstract_params)
 reloaded_out_jax = mlp_jax(reloaded_params, inputs)
 print({name: value.shape for name, value in reloaded_params.items()})
 
 # %%
 for name, original, reloaded in [("pytorch", out_torch, reloaded_out_torch),
-                                 ("tensorflow", out_tf, reloaded_out_tf),
-                                 ("jax", out_jax, reloaded_out_jax)]:
+                                 ("tensorflow (.keras)", out_tf, reloaded_out_tf),
+                                 ("tensorflow (.weights.h5)", out_tf, reloaded_weights_out_tf),
+                                 ("jax (Orbax)", out_jax, reloaded_out_jax)]:
     assert_agree(f"{name}: outputs after the weights' round trip", {"original": original, "reloaded": reloaded},
                  rtol=0, atol=0)
+
+import importlib.metadata
+
+assert ocp.v1.__name__ == "orbax.checkpoint.experimental.v1", "update the text about Orbax's v1 API"
+print(f"orbax-checkpoint {importlib.metadata.version('orbax-checkpoint')}: ocp.v1 is {ocp.v1.__name__}")
+print("Orbax checkpoint directory:", sorted(os.listdir(os.path.join(workdir, "orbax_checkpoint"))))
 
 # %% [markdown]
 # ## Export a graph
@@ -165,8 +222,6 @@ exported_out_jax = restored.call(other_inputs)
 print("inputs:", restored.in_avals, "outputs:", restored.out_avals, "platforms:", restored.platforms)
 
 # %%
-with torch.no_grad():
-    direct_torch = model_torch(torch.from_numpy(other_inputs))
 for name, original, exported_out in [("pytorch", direct_torch, exported_out_torch),
                                      ("tensorflow", model_keras(other_inputs), exported_out_tf),
                                      ("jax", mlp_jax(params_jax, other_inputs), exported_out_jax)]:
@@ -176,56 +231,228 @@ assert_agree("reloaded exported graphs across frameworks", {
     "pytorch": exported_out_torch, "tensorflow": exported_out_tf, "jax": exported_out_jax}, rtol=1e-5, atol=1e-6)
 
 # %% [markdown]
-# ## ONNX
+# ## Export to ONNX
 #
-# ONNX is the exchange format that most other runtimes read. `torch.onnx.export` is part of torch;
-# in 2.13 it captures the model through `torch.export` by default (`dynamo=True` has been the
-# default since 2.9) and needs the `onnx` and `onnxscript` packages, which this site installs along
-# with ONNX Runtime (`onnxruntime`) to run the file. The model is switched to evaluation mode
-# first (the exporter warns about a model left in training mode), the batch dimension is declared
-# dynamic as above, `onnx.checker.check_model` validates the file, and an ONNX Runtime
-# `InferenceSession` runs it on the batch of 5. The exporter writes the weights to a separate
-# `.data` file next to the `.onnx` file unless `external_data=False` is passed.
+# ONNX is the exchange format that most other runtimes read; each file below is run in ONNX Runtime
+# (`onnxruntime.InferenceSession`) on the batch of 5, with the batch dimension declared variable.
 #
-# TensorFlow and JAX have no ONNX exporter of their own. Keras 3's `model.export(format="onnx")`
-# calls the third-party `tf2onnx` on the TensorFlow backend and `jax2onnx` on the JAX backend, and a
-# JAX function converts with `jax2onnx` directly; neither package is installed here (the last cell
-# checks this), so this section shows an ONNX file from PyTorch only and is not a snippet.
+# - PyTorch: `torch.onnx.export` is part of torch; in 2.13 it captures the model through
+#   `torch.export` by default (`dynamo=True` has been the default since 2.9) and needs the `onnx`
+#   and `onnxscript` packages. Unless `external_data=False` is passed it writes a `.data` file next
+#   to the `.onnx` file for the weights, but only tensors larger than 256 bytes go there (the
+#   default threshold of `onnx_ir.save`, which the exporter calls): this model's weights are all
+#   smaller than that, so its `.data` file stays empty (checked below).
+# - TensorFlow has no ONNX exporter of its own. The third-party
+#   [`tf2onnx`](https://github.com/onnx/tensorflow-onnx) converts a `tf.function` with
+#   `tf2onnx.convert.from_function`, given an input signature; Keras 3's own
+#   `model.export(format="onnx")` calls that same function on the TensorFlow backend (after patching
+#   `tf2onnx` for NumPy 2). Its `from_keras` entry point fails on Keras 3 models with a `KeyError`
+#   on the output name ([tensorflow-onnx issue 2448](https://github.com/onnx/tensorflow-onnx/issues/2448),
+#   open); the last cell of this section checks that it still does.
+# - JAX has no ONNX exporter of its own either. The third-party
+#   [`jax2onnx`](https://github.com/enpasos/jax2onnx) traces a function to a jaxpr and maps each
+#   primitive to ONNX operators; a string in an input shape (`"b"`) names a symbolic dimension.
 
 # %%
-import importlib.metadata
-import importlib.util
-import logging
-import warnings
-
 import onnx
 import onnxruntime
+import tf2onnx
+import jax2onnx
 
-# Keep torch's exporter quiet: it logs that optional torchvision operators are skipped, and its own
-# code trips a deprecation warning of torch's pytree module in 2.13.
-logging.getLogger("torch.onnx").setLevel(logging.ERROR)
-warnings.filterwarnings("ignore", message=r"`isinstance\(treespec, LeafSpec\)` is deprecated", category=FutureWarning)
-
+# %% tags=["pytorch", "export-to-onnx"]
 path = os.path.join(workdir, "model.onnx")
-model_torch.eval()  # export the inference behaviour
-onnx_program = torch.onnx.export(model_torch, (torch.from_numpy(inputs),), path,
-                                 input_names=["x"], output_names=["y"],
-                                 dynamic_shapes=({0: torch.export.Dim("batch")},),
-                                 verbose=False)  # no progress lines
-onnx_model = onnx.load(path)  # also reads the weights from the .data file beside it
-onnx.checker.check_model(onnx_model)  # raises if the graph is not valid ONNX
+torch.onnx.export(model_torch, (torch.from_numpy(inputs),), path,  # through torch.export
+                  input_names=["x"], output_names=["y"],
+                  dynamic_shapes=({0: torch.export.Dim("batch")},), verbose=False)
 
 session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
-onnx_out = session.run(None, {"x": other_inputs})[0]
-print("files:", sorted(os.path.basename(name) for name in os.listdir(workdir) if name.startswith("model.onnx")))
-print("opset:", [(opset.domain or "ai.onnx", opset.version) for opset in onnx_model.opset_import])
-print("operators:", [node.op_type for node in onnx_model.graph.node])
-print("inputs:", [(i.name, i.shape, i.type) for i in session.get_inputs()])
-assert_agree("pytorch: ONNX Runtime vs the model, batch of 5", {"model": direct_torch, "onnxruntime": onnx_out},
-             rtol=1e-5, atol=1e-6)
+onnx_out_torch = session.run(None, {"x": other_inputs})[0]
+print("inputs:", [(i.name, i.shape) for i in session.get_inputs()])
+print("operators:", [node.op_type for node in onnx.load(path).graph.node])
+
+# %% tags=["tensorflow", "export-to-onnx"]
+path = os.path.join(workdir, "model_tf.onnx")
+signature = [tf.TensorSpec([None, 4], tf.float32, name="x")]  # None: any batch size
+serve = tf.function(lambda x: model_keras(x), input_signature=signature)
+tf2onnx.convert.from_function(serve, input_signature=signature, output_path=path)
+
+session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+onnx_out_tf = session.run(None, {"x": other_inputs})[0]
+print("inputs:", [(i.name, i.shape) for i in session.get_inputs()])
+print("operators:", [node.op_type for node in onnx.load(path).graph.node])
+
+# %% tags=["jax", "export-to-onnx"]
+path = os.path.join(workdir, "model_jax.onnx")
+jax2onnx.to_onnx(lambda x: mlp_jax(params_jax, x), [("b", 4)],  # b: any batch size
+                 input_names=["x"], output_names=["y"], return_mode="file", output_path=path)
+
+session = onnxruntime.InferenceSession(path, providers=["CPUExecutionProvider"])
+onnx_out_jax = session.run(None, {"x": other_inputs})[0]
+print("inputs:", [(i.name, i.shape) for i in session.get_inputs()])
+print("operators:", [node.op_type for node in onnx.load(path).graph.node])
+
+# %% [markdown]
+# The checks: `onnx.checker.check_model` validates each file, the opsets each exporter chose are
+# printed, and each ONNX Runtime result is compared with its framework and across frameworks.
+# Then Keras's own ONNX export, and `tf2onnx.convert.from_keras`.
 
 # %%
-for package in ("onnx", "onnxscript", "onnxruntime"):
-    print(f"{package} {importlib.metadata.version(package)}: installed")
-for package in ("tf2onnx", "jax2onnx"):
-    print(f"{package}: installed" if importlib.util.find_spec(package) else f"{package}: not installed")
+print({name: importlib.metadata.version(name) for name in ("onnx", "onnxscript", "onnxruntime", "tf2onnx", "jax2onnx")})
+for name in ("model.onnx", "model_tf.onnx", "model_jax.onnx"):
+    onnx_model = onnx.load(os.path.join(workdir, name))  # also reads the weights from a .data file beside it
+    onnx.checker.check_model(onnx_model)  # raises if the graph is not valid ONNX
+    print(f"{name}: valid; opsets", [(opset.domain or "ai.onnx", opset.version) for opset in onnx_model.opset_import])
+largest_weight = max(value.nbytes for value in initial.values())
+external_data = size_on_disk(os.path.join(workdir, "model.onnx.data"))
+assert largest_weight <= 256 and external_data == 0, "update the text about the .data file"
+print(f"largest weight: {largest_weight} bytes; model.onnx.data: {external_data} bytes")
+for name, original, onnx_out in [("pytorch", direct_torch, onnx_out_torch),
+                                 ("tensorflow", model_keras(other_inputs), onnx_out_tf),
+                                 ("jax", mlp_jax(params_jax, other_inputs), onnx_out_jax)]:
+    assert_agree(f"{name}: ONNX Runtime vs the model, batch of 5", {"model": original, "onnxruntime": onnx_out},
+                 rtol=1e-5, atol=1e-6)
+assert_agree("ONNX Runtime across frameworks", {
+    "pytorch": onnx_out_torch, "tensorflow": onnx_out_tf, "jax": onnx_out_jax}, rtol=1e-5, atol=1e-6)
+
+keras_onnx_path = os.path.join(workdir, "model_keras_export.onnx")
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message="In the future `np.object`", category=FutureWarning)  # Keras's patch
+    model_keras.export(keras_onnx_path, format="onnx", verbose=False)
+keras_session = onnxruntime.InferenceSession(keras_onnx_path, providers=["CPUExecutionProvider"])
+assert_agree("model.export(format='onnx') vs tf2onnx.convert.from_function, batch of 5", {
+    "from_function": onnx_out_tf,
+    "keras export": keras_session.run(None, {keras_session.get_inputs()[0].name: other_inputs})[0]}, rtol=0, atol=0)
+
+try:
+    tf2onnx.convert.from_keras(model_keras, input_signature=signature)
+    raise AssertionError("tf2onnx.convert.from_keras now works on a Keras 3 model: update the text above")
+except KeyError as error:
+    print(f"tf2onnx.convert.from_keras on a Keras 3 model: KeyError {error}")
+
+# %% [markdown]
+# ## On-device formats
+#
+# The same model for phones and boards, each file run by its runtime on this CPU: an ExecuTorch
+# program lowered to the XNNPACK backend and executed by `executorch.runtime`, the Keras model
+# exported as LiteRT, and the JAX function converted through `jax2tf`, both run by the LiteRT
+# interpreter from `ai_edge_litert`. The `.pte` program keeps the batch of 3 it was exported with;
+# the `.tflite` files accept the batch of 5. The runtimes' status lines on standard error are kept
+# out of the output (the other notebook shows them).
+
+# %%
+from executorch.exir import to_edge_transform_and_lower
+from executorch.backends.xnnpack.partition.xnnpack_partitioner import XnnpackPartitioner
+from executorch.runtime import Runtime
+from ai_edge_litert.interpreter import Interpreter
+from jax.experimental import jax2tf
+
+
+@contextlib.contextmanager
+def native_stderr_discarded():
+    """Drop what is written to standard error, at the file-descriptor level and through sys.stderr."""
+    saved = os.dup(2)
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 2)
+    try:
+        with contextlib.redirect_stderr(io.StringIO()):
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def run_litert(path, x):
+    with native_stderr_discarded():
+        interpreter = Interpreter(model_path=path)
+        (input_detail,), (output_detail,) = interpreter.get_input_details(), interpreter.get_output_details()
+        interpreter.resize_tensor_input(input_detail["index"], x.shape)
+        interpreter.allocate_tensors()
+        interpreter.set_tensor(input_detail["index"], x)
+        interpreter.invoke()
+        return interpreter.get_tensor(output_detail["index"])
+
+
+lowered = to_edge_transform_and_lower(torch.export.export(model_torch, (torch.from_numpy(inputs),)),
+                                      partitioner=[XnnpackPartitioner()])
+with open(os.path.join(workdir, "model.pte"), "wb") as file:
+    file.write(lowered.to_executorch().buffer)
+with native_stderr_discarded():
+    method = Runtime.get().load_program(os.path.join(workdir, "model.pte")).load_method("forward")
+    pte_out = method.execute([torch.from_numpy(inputs)])[0]
+assert_agree("pytorch: ExecuTorch runtime vs the model, batch of 3", {"model": out_torch, "executorch": pte_out},
+             rtol=1e-5, atol=1e-6)
+
+model_keras.export(os.path.join(workdir, "model_keras.tflite"), format="litert", verbose=False)
+as_tf = tf.function(jax2tf.convert(lambda x: mlp_jax(params_jax, x), polymorphic_shapes=["(b, 4)"]),
+                    input_signature=[tf.TensorSpec([None, 4], tf.float32)], autograph=False)
+with open(os.path.join(workdir, "model_jax.tflite"), "wb") as file:
+    file.write(tf.lite.TFLiteConverter.from_concrete_functions([as_tf.get_concrete_function()], as_tf).convert())
+for name, original, tflite_name in [("tensorflow", model_keras(other_inputs), "model_keras.tflite"),
+                                    ("jax", mlp_jax(params_jax, other_inputs), "model_jax.tflite")]:
+    assert_agree(f"{name}: LiteRT interpreter vs the model, batch of 5", {
+        "model": original, "litert": run_litert(os.path.join(workdir, tflite_name), other_inputs)},
+        rtol=1e-5, atol=1e-6)
+
+# %% [markdown]
+# ## Artefact sizes
+#
+# What each file above takes on disk, measured here (directories are summed over every file in
+# them). The weights themselves take less than a kilobyte (the last row of the table below gives
+# the exact figure); everything else in a file is format: headers, names, the graph, metadata.
+# These numbers show that overhead, not how the formats compare on a real model, where the weights
+# dominate every one of them.
+
+# %% tags=["pytorch", "artefact-sizes"]
+artefacts_torch = {
+    "state_dict (.pt)": "model.pt",
+    "torch.export program (.pt2)": "model.pt2",
+    "ONNX graph (.onnx)": "model.onnx",
+    "ONNX weights (.onnx.data)": "model.onnx.data",
+    "ExecuTorch program (.pte)": "model.pte",
+}
+print_sizes(artefacts_torch)
+
+# %% tags=["tensorflow", "artefact-sizes"]
+artefacts_tf = {
+    "Keras model (.keras)": "model.keras",
+    "Keras weights (.weights.h5)": "model.weights.h5",
+    "SavedModel (directory)": "saved_model",
+    "ONNX via tf2onnx (.onnx)": "model_tf.onnx",
+    "ONNX via model.export (.onnx)": "model_keras_export.onnx",
+    "LiteRT (.tflite)": "model_keras.tflite",
+}
+print_sizes(artefacts_tf)
+
+# %% tags=["jax", "artefact-sizes"]
+artefacts_jax = {
+    "Orbax checkpoint (directory)": "orbax_checkpoint",
+    "jax.export (serialized)": "model.jax_export",
+    "ONNX via jax2onnx (.onnx)": "model_jax.onnx",
+    "LiteRT via jax2tf (.tflite)": "model_jax.tflite",
+}
+print_sizes(artefacts_jax)
+
+# %% [markdown]
+# All of them in one table, with the number of files each takes. Every file written to the working
+# directory appears in it (the check below fails otherwise).
+
+# %%
+parameter_bytes = sum(value.nbytes for value in initial.values())
+assert parameter_bytes < 1024, "the text above says the weights take less than a kilobyte"
+
+
+def file_count(path):
+    return 1 if os.path.isfile(path) else sum(len(names) for _, _, names in os.walk(path))
+
+
+rows = [(framework, what, name, size_on_disk(os.path.join(workdir, name)), file_count(os.path.join(workdir, name)))
+        for framework, table in [("pytorch", artefacts_torch), ("tensorflow", artefacts_tf), ("jax", artefacts_jax)]
+        for what, name in table.items()]
+listed = {name for *_, name, _, _ in rows}
+assert set(os.listdir(workdir)) == listed, sorted(set(os.listdir(workdir)) ^ listed)
+
+width = max(len(name) for *_, name, _, _ in rows)
+print(f"{'framework':<11} {'artefact':<30} {'path':<{width}} {'bytes':>8} {'files':>5}")
+for framework, what, name, size, count in rows:
+    print(f"{framework:<11} {what:<30} {name:<{width}} {size:>8,} {count:>5}")
+print(f"{'':<11} {'the weights alone (float32)':<30} {'':<{width}} {parameter_bytes:>8,}")
