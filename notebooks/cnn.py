@@ -159,8 +159,8 @@ print(f"logits without the row reordering differ from Keras's by up to {worst:.3
 # ## Loss, gradients and a training step
 #
 # Softmax cross-entropy on integer labels, averaged over the batch. JAX has no loss library of
-# its own (Optax, not installed here, has `optax.softmax_cross_entropy_with_integer_labels`), so the
-# loss is written with `jax.nn.log_softmax`. Each step function returns the loss and the gradients
+# its own; Optax's `optax.softmax_cross_entropy_with_integer_labels` is what JAX users call. Here the
+# loss is written out with `jax.nn.log_softmax`, to show what that function computes. Each step function returns the loss and the gradients
 # it applied.
 
 # %% tags=["pytorch", "cnn-training-step"]

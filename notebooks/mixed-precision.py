@@ -33,7 +33,7 @@
 #
 # float16 would also need loss scaling (`torch.amp.GradScaler`, `keras.optimizers.LossScaleOptimizer`);
 # bfloat16 has float32's exponent range and does not. In JAX, DeepMind's `jmp` library provides
-# Keras-like policies; it is not installed here, and the casts are written out instead.
+# Keras-like policies; the casts are written out here instead, which is what such a policy does.
 
 # %%
 import numpy as np

@@ -29,9 +29,9 @@
 # initializers: PyTorch's scaled uniform for both kernels and biases, Keras's Glorot uniform
 # kernels and zero biases; a JAX function has none until you write one).
 #
-# Flax (`flax.nnx` or `flax.linen`) is the usual JAX layer library; it is not installed here, so
-# this notebook shows plain JAX and `stax`, whose own docstring says it is "intended as an example
-# library only".
+# Flax (`flax.nnx` or `flax.linen`) is the usual JAX layer library. This notebook keeps plain JAX and
+# `stax` (whose own docstring says it is "intended as an example library only") on purpose: they show
+# what a layer library does underneath, a pytree of arrays and a pure function over it.
 
 # %%
 import numpy as np

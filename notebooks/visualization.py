@@ -18,7 +18,7 @@
 # curves. PyTorch writes with `torch.utils.tensorboard.SummaryWriter`; TensorFlow and Keras with
 # `tf.summary` or the `keras.callbacks.TensorBoard` callback, used here with `fit`; JAX has no
 # writer of its own, so its loop writes through `tf.summary`, the same calls Flax's
-# `flax.metrics.tensorboard.SummaryWriter` makes (Flax is not installed here). All of them need the
+# `flax.metrics.tensorboard.SummaryWriter` wraps. All of them need the
 # `tensorboard` package, a separate install: `tensorflow-cpu` 2.21 no longer depends on it, and
 # `torch` does not list it either. This site installs it, so the cells below write real event
 # files into a temporary directory; `tensorboard --logdir` pointed at such a directory would show
