@@ -76,9 +76,15 @@ def test_failing_cell_is_reported_in_one_line(project):
     assert not (project / ".cache/notebooks/broken-equivalence.ipynb").exists()
 
 
+def add_to_reading_order(project, name: str) -> None:
+    order = project / "data/notebook_order.yml"
+    order.write_text(order.read_text() + f"- {name}\n")
+
+
 def test_a_failed_equivalence_check_fails_the_site_build(tmp_path):
     project = copy_project(tmp_path / "project")
     shutil.copy(ROOT / "tests/fixtures/broken-equivalence.py", project / "notebooks/broken-equivalence.py")
+    add_to_reading_order(project, "broken-equivalence")
     site = tmp_path / "site"
     result = run_build(project, site)
     assert result.returncode != 0

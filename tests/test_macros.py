@@ -53,10 +53,16 @@ def site() -> Site:
     source = NotebookSource(name="demo", path=None, title="Demo notebook",
                             snippets=snippet_index(nb, "notebooks/demo.py", set(FRAMEWORK_IDS)))
     topic = Topic(id="gradients", title="Gradients", order=1, summary="About `grad`.",
+                  at_a_glance={"verdict": "Any of them computes `grad`.",
+                               "frameworks": {f: {"answer": f"{NAMES[f]} answers.", "level": "built-in",
+                                                  "api": f"`{f}.grad`"} for f in FRAMEWORK_IDS}},
+                  questions=["how do i get gradients", "gradient tape vs backward", "grad in jax"],
                   positions={f: f"{NAMES[f]} position." for f in FRAMEWORK_IDS},
+                  timeline=[{"date": dt.date(2020, 1, i), "framework": "jax", "version": "0.1",
+                             "event": f"Event {i}.", "source": "https://docs.example.org/"} for i in (1, 2, 3)],
                   related_features=["grad"], snippets=[{"notebook": "demo", "snippet": "hello", "title": "Hello", "caption": "Says hello."}],
-                  verdict=[{"condition": "you need gradients", "choice": "any of them"}],
-                  sources=[{"title": "Docs", "url": "https://docs.example.org/"}],
+                  verdict=[{"condition": f"you need gradients {i}", "choice": "any of them"} for i in (1, 2, 3)],
+                  sources=[{"title": f"Docs {i}", "url": "https://docs.example.org/"} for i in (1, 2, 3, 4)],
                   applies_to={"pytorch": "2.13", "tensorflow": "2.21", "jax": "0.10"},
                   last_reviewed=dt.date(2026, 1, 1))
     return Site(frameworks=tuple(framework(f, i) for i, f in enumerate(FRAMEWORK_IDS, 1)), levels=levels,
@@ -149,8 +155,14 @@ def test_topic_page_has_every_section(site, executed):
     for heading in ("# Gradients", "## Where each framework stands", "## The same code in each framework",
                     "## Related rows of the feature matrix", "## Verdict", "## Sources"):
         assert heading in page
-    assert "**If you need gradients:** any of them" in page
+    assert "**If you need gradients 1:** any of them" in page
     assert "PyTorch 2.13 · TensorFlow 2.21 · JAX 0.10" in page and "2026-01-01" in page
+    # The answer comes first: the at-a-glance table and its verdict, then the readers' questions, then prose.
+    glance, questions, prose = (page.index('class="rosetta-glance-table"'), page.index("Questions this page answers"),
+                                page.index("## Where each framework stands"))
+    assert glance < questions < prose
+    assert page.count('<tr data-framework=') == 3 and "Any of them computes <code>grad</code>." in page
+    assert 'matrix/#legend-built-in"' in page.split("Questions this page answers")[0], "badges link to the legend"
 
 
 def test_framework_page_lists_every_feature_and_topic(site, executed):

@@ -79,18 +79,19 @@ function withApiNames(words) {
   return terms;
 }
 
-// Pages holding every subject word rank first; when those are few, pages holding some of the words
-// follow, ranked by the sum of their per-word scores weighted by the share of words they hold.
+// Pages holding every subject word get double weight; pages holding some of the words are ranked by the
+// sum of their per-word scores weighted by the share of words they hold (an API name counts its parts).
 function rankedResults(pf, query) {
   var words = subjectWords(query);
   if (!words.length) words = query.trim().split(/\s+/);
   return pf.search(words.join(" ")).then(function (every) {
-    var ranked = new Map();
+    var ranked = new Map(), holdsEvery = new Set();
     every.results.forEach(function (result) {
-      ranked.set(result.id, { result: result, score: result.score * words.length * 2 });
+      ranked.set(result.id, { result: result, score: result.score });
+      holdsEvery.add(result.id);
     });
     var terms = withApiNames(words);
-    if (terms.length < 2 || every.results.length >= MAX_PAGES) return ranked;
+    if (terms.length < 2) return ranked;
     return Promise.all(terms.map(function (term) { return pf.search(term); })).then(function (each) {
       var partial = new Map();
       each.forEach(function (found) {
@@ -102,10 +103,9 @@ function rankedResults(pf, query) {
         });
       });
       partial.forEach(function (entry, id) {
-        if (!ranked.has(id)) {
-          var share = entry.words / terms.length;
-          ranked.set(id, { result: entry.result, score: entry.sum * share * share });
-        }
+        var share = entry.words / terms.length;
+        var score = entry.sum * share * share * (holdsEvery.has(id) ? 2 : 1);
+        ranked.set(id, { result: (ranked.get(id) || entry).result, score: score });
       });
       return ranked;
     });
