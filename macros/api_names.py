@@ -13,7 +13,8 @@ import warnings
 from dataclasses import dataclass
 
 # Short names used in docs → the module they stand for.
-ALIASES = {"tf": "tensorflow", "jnp": "jax.numpy", "np": "numpy", "F": "torch.nn.functional", "lax": "jax.lax"}
+ALIASES = {"tf": "tensorflow", "jnp": "jax.numpy", "np": "numpy", "F": "torch.nn.functional", "lax": "jax.lax",
+           "nnx": "flax.nnx", "ocp": "orbax.checkpoint"}
 _DOTTED = re.compile(r"(?<![\w.])([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+)")
 
 

@@ -59,11 +59,26 @@ def _tensorflow() -> Runtime:
 
 
 def _jax() -> Runtime:
+    """Core JAX plus the libraries JAX users train with: Optax (optimizers, schedules, losses), Flax NNX
+    (layers), Orbax (checkpoints) and Grain (data loading)."""
+    import grain
     import jax
     import jax.numpy as jnp
+    import optax
+    import orbax.checkpoint as ocp
+    from flax import nnx
 
-    return Runtime(lambda: {"jax": jax, "jnp": jnp, "lax": jax.lax, "np": np}, lambda a: jnp.asarray(a))
+    return Runtime(lambda: {"jax": jax, "jnp": jnp, "lax": jax.lax, "np": np, "optax": optax, "nnx": nnx,
+                            "ocp": ocp, "grain": grain}, lambda a: jnp.asarray(a))
 
+
+# What each framework's code may assume, as a reader would write it; shown on every Rosetta page.
+IMPORTS: dict[str, list[str]] = {
+    "pytorch": ["import torch", "import torch.nn.functional as F"],
+    "tensorflow": ["import tensorflow as tf", "import keras"],
+    "jax": ["import jax", "import jax.numpy as jnp", "from jax import lax", "import optax", "from flax import nnx",
+            "import orbax.checkpoint as ocp", "import grain"],
+}
 
 RUNTIMES: dict[str, Callable[[], Runtime]] = {"pytorch": _pytorch, "tensorflow": _tensorflow, "jax": _jax}
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from .loading import Site
 from .models import RosettaCategory, RosettaRow
 from .api_names import ALIASES, cited_names
+from .rosetta import IMPORTS
 from .rendering import compact_html, doc_link, page_url, relative_url, render
 
 ROSETTA_DOC = "rosetta/{id}.md"
@@ -47,7 +48,8 @@ def _expand_alias(name: str) -> str:
 def rosetta_category_page(site: Site, category_id: str, page_src: str) -> str:
     category = next(c for c in site.rosetta if c.id == category_id)
     return render("rosetta_category.md", category=category, label=category.label, frameworks=site.frameworks,
-                  difference_label=DIFFERENCE_LABELS.__getitem__, anchor=row_anchor, api_names=api_names)
+                  difference_label=DIFFERENCE_LABELS.__getitem__, anchor=row_anchor, api_names=api_names,
+                  imports=IMPORTS)
 
 
 def migration_index(site: Site, page_src: str) -> str:
