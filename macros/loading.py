@@ -193,6 +193,9 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
             if getattr(guide, key) not in framework_ids:
                 raise DataError(display_path, key, f"'{getattr(guide, key)}' is not a framework",
                                 f"use one of {', '.join(sorted(framework_ids))}")
+        if guide.weights and guide.weights.notebook not in notebooks:
+            raise DataError(display_path, "weights.notebook", f"no notebook is named '{guide.weights.notebook}'",
+                            "use the name of a file in notebooks/ without .py")
         for i, category_id in enumerate(guide.categories):
             if category_id not in rosetta_ids:
                 raise DataError(display_path, f"categories[{i}]", f"no Rosetta category has the id '{category_id}'",

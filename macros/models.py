@@ -347,6 +347,14 @@ class RosettaCategory(_Strict):
         return f"APIs for {self.title[0].lower()}{self.title[1:]}"
 
 
+class MovingWeights(_Strict):
+    """What changes when a trained model's weights are copied across, and the notebook that does it and checks it."""
+
+    layouts: PlainText = Field(description="The parameter layouts that differ and the transpose each needs.")
+    notebook: Identifier = Field(description="The notebook (notebooks/<name>.py) that copies weights this way and "
+                                             "checks the outputs agree.")
+
+
 class MigrationGuide(_Strict):
     """data/migrations/<id>.yml — a guide generated from the Rosetta rows for one direction of travel."""
 
@@ -356,6 +364,7 @@ class MigrationGuide(_Strict):
     source: Identifier = Field(description="Framework id people come from.")
     target: Identifier = Field(description="Framework id they move to.")
     intro: PlainText
+    weights: MovingWeights | None = Field(default=None, description="How trained weights move from source to target.")
     categories: list[Identifier] = Field(default_factory=list, description="Rosetta categories to cover; empty = all.")
 
 

@@ -13,10 +13,11 @@ from .loading import Site
 # Front matter that opts a generated page into macro rendering (render_by_default is off,
 # so notebook sources are never run through Jinja).
 _MACRO_PAGE = "---\nrender_macros: true\n---\n\n{call}\n"
-# Topic pages (concepts) and Rosetta pages (API names) are the site's answers: search ranks them above
-# pages that only mention a term.
+# Topic pages (concepts), Rosetta pages (API names) and migration guides (moving from one framework to
+# another) are the site's answers: search ranks them above pages that only mention a term.
 _TOPIC_PAGE = "---\nrender_macros: true\nsearch:\n  boost: 2\n---\n\n{call}\n"
-# Framework overviews and migration guides repeat what topic and Rosetta pages say in full: below them.
+# Framework overviews repeat what topic pages say in full: below them. (Migration guides keep their
+# copies of Rosetta rows out of the index instead, so only their own text is weighed.)
 _DIGEST_PAGE = "---\nrender_macros: true\nsearch:\n  boost: 0.5\n---\n\n{call}\n"
 
 
@@ -33,7 +34,7 @@ def generated_pages(site: Site) -> list[GeneratedPage]:
               for f in site.frameworks]
     pages += [GeneratedPage(f"rosetta/{c.id}.md", _TOPIC_PAGE.format(call=f'{{{{ rosetta_category("{c.id}") }}}}'))
               for c in site.rosetta]
-    pages += [GeneratedPage(f"migration/{g.id}.md", _DIGEST_PAGE.format(call=f'{{{{ migration_guide("{g.id}") }}}}'))
+    pages += [GeneratedPage(f"migration/{g.id}.md", _TOPIC_PAGE.format(call=f'{{{{ migration_guide("{g.id}") }}}}'))
               for g in site.migrations]
     pages += [GeneratedPage("frameworks/index.md", _MACRO_PAGE.format(call="{{ framework_index() }}")),
               GeneratedPage("migration/index.md", _MACRO_PAGE.format(call="{{ migration_index() }}"))]

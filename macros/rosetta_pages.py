@@ -8,6 +8,7 @@ from .loading import Site
 from .models import RosettaCategory, RosettaRow
 from .api_names import ALIASES, cited_names
 from .rosetta import IMPORTS
+from .pages import notebook_src_uri
 from .rendering import compact_html, doc_link, page_url, relative_url, render
 
 ROSETTA_DOC = "rosetta/{id}.md"
@@ -89,6 +90,8 @@ def migration_guide(site: Site, guide_id: str, page_src: str) -> str:
         "migration_guide.md", guide=guide,
         source=site.framework(guide.source), target=site.framework(guide.target),
         traps=[e for e in entries if e.is_trap],
+        weights_notebook=guide.weights and (site.notebooks[guide.weights.notebook].title,
+                                            doc_link(page_src, notebook_src_uri(guide.weights.notebook))),
         sections=[(c, compact_html(render("migration_table.html", source=site.framework(guide.source),
                                           target=site.framework(guide.target),
                                           entries=[e for e in entries if e.category.id == c.id])))

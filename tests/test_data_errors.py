@@ -338,6 +338,12 @@ def notebook_titled_like_a_topic(root):
     return "notebooks/autograd.py", "first heading", "is also the title of data/topics/automatic-differentiation.yml"
 
 
+def migration_weights_from_missing_notebook(root):
+    path = root / "data/migrations/pytorch-to-jax.yml"
+    edit(path, lambda d: d["weights"].__setitem__("notebook", "no-such-notebook"))
+    return "data/migrations/pytorch-to-jax.yml", "weights.notebook", "no notebook is named 'no-such-notebook'"
+
+
 CASES = [deprecated_without_deprecation, rosetta_unknown_framework, rosetta_missing_source,
          situation_reason_to_nowhere, claim_evidence_to_missing_topic, claim_evidence_of_two_kinds,
          claim_with_unknown_verdict, claim_made_by_unknown_article, claim_made_by_same_article_twice,
@@ -349,7 +355,8 @@ CASES = [deprecated_without_deprecation, rosetta_unknown_framework, rosetta_miss
          notebook_cell_with_two_frameworks, topic_timeline_too_short, topic_with_two_verdicts,
          topic_with_three_sources, topic_without_matrix_rows, topic_without_glance, glance_missing_a_framework,
          glance_with_unknown_level, glance_verdict_longer_than_a_line, topic_with_two_questions,
-         notebook_missing_from_reading_order, unknown_notebook_in_reading_order, notebook_titled_like_a_topic]
+         notebook_missing_from_reading_order, unknown_notebook_in_reading_order, notebook_titled_like_a_topic,
+         migration_weights_from_missing_notebook]
 
 
 def test_the_real_data_loads():
