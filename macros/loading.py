@@ -133,6 +133,10 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
     tools = _load_folder(root, "data/tools", Tool, required=False)
     for display_path, item in frameworks + tools:
         releases.check_history(display_path, item.releases)
+    for display_path, tool in tools:
+        if tool.framework is not None and tool.framework not in framework_ids:
+            raise DataError(display_path, "framework", f"'{tool.framework}' is not a framework",
+                            f"use one of {', '.join(sorted(framework_ids))}, or leave `framework` out")
 
     levels_path = root / "data/support_levels.yml"
     levels = parse_model(SupportLevels, read_yaml(levels_path, root), "data/support_levels.yml")
