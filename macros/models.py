@@ -66,7 +66,6 @@ class Release(_Strict):
 
 class Tool(_Strict):
     """data/tools/<distribution>.yml — a pinned package whose executed version the versions page shows."""
-
     id: Identifier = Field(description="The pip distribution name, e.g. `orbax-checkpoint`.")
     framework: Identifier | None = Field(default=None, description="Framework id it belongs with, if any.")
     purpose: PlainText = Field(description="What the site uses it for, in a few words.")
@@ -116,6 +115,7 @@ class Deprecation(_Strict):
     """A deprecation or move, as data: when, what replaces it, and who says so."""
 
     since: Version = Field(description="Release of this framework (or of the named package) that deprecated it.")
+    latest_dating: Version | None = Field(default=None, description="If official sources differ: the latest named.")
     replacement: PlainText = Field(description="What to use instead, e.g. `torch.export`.")
     source: HttpsUrl
 
