@@ -133,6 +133,23 @@ def test_feature_table_escapes_data_text(site):
     assert "&lt;b&gt;bold&lt;/b&gt;" in html
 
 
+def test_deprecation_badge_names_both_datings_when_official_sources_differ(site):
+    deprecated = SupportLevel(id="deprecated", label="Deprecated", symbol="⚠", description="On its way out.")
+    levels = SupportLevels(levels=[*site.levels.levels, deprecated])
+    cells = dict(site.categories[0].features[0].cells)
+    for framework_id, latest in (("pytorch", "2.11"), ("jax", None)):
+        cells[framework_id] = FeatureCell(
+            level="deprecated", api="x.y", note="Old.", sources=["https://docs.example.org/a"],
+            deprecation={"since": "2.5", "latest_dating": latest, "replacement": "`x.z`",
+                         "source": "https://docs.example.org/d"})
+    feature = site.categories[0].features[0].model_copy(update={"cells": cells})
+    category = site.categories[0].model_copy(update={"features": [feature]})
+    deprecating = Site(site.frameworks, levels, (category,), site.topics, site.notebooks)
+    html = features_table(deprecating, matrix_rows(deprecating), "matrix.md", on_matrix_page=True)
+    assert html.count("Deprecated since 2.5 or 2.11, as official sources differ;") == 1
+    assert html.count("Deprecated since 2.5;") == 1
+
+
 def test_matrix_page_has_permalinks_badges_and_sources(site):
     page = matrix_page(site, "matrix.md")
     assert 'id="feature-grad"' in page and 'href="#feature-grad"' in page
