@@ -50,15 +50,13 @@ def normalized(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def recorded_histories(root: Path) -> dict[str, list[Version]]:
-    """Distribution → the versions data/ records for it."""
+def recorded_histories(root: Path) -> dict[str, tuple[str, list[Version]]]:
+    """Distribution → (the data folder that holds its history, the versions recorded there)."""
     histories = {}
-    for path in sorted((root / "data/frameworks").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        histories[data["distribution"]] = [Version(r["version"]) for r in data.get("releases", [])]
-    for path in sorted((root / "data/tools").glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        histories[data["id"]] = [Version(r["version"]) for r in data.get("releases", [])]
+    for folder, name_key in (("data/frameworks", "distribution"), ("data/tools", "id")):
+        for path in sorted((root / folder).glob("*.yml")):
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            histories[data[name_key]] = (folder, [Version(r["version"]) for r in data.get("releases", [])])
     return histories
 
 
@@ -140,7 +138,7 @@ def report(root: Path, index_url: str, out=sys.stdout) -> int:
         print(f"offline: could not reach the package index ({reason}); nothing checked", file=out)
         return 0
     newer_count = 0
-    for name, recorded in histories.items():
+    for name, (folder, recorded) in histories.items():
         releases = answers[name]
         if releases is None:
             print(f"{name}: not on the index {index_url}", file=out)
@@ -150,9 +148,8 @@ def report(root: Path, index_url: str, out=sys.stdout) -> int:
         if not newer:
             continue
         newer_count += len(newer)
-        where = "data/tools" if name not in _framework_distributions(root) else "data/frameworks"
         listed = ", ".join(f"{r.version} ({r.date or 'date unknown'})" for r in newer)
-        print(f"{name}: data records up to {newest_recorded or 'nothing'}; the index has {listed} — add to {where}:",
+        print(f"{name}: data records up to {newest_recorded or 'nothing'}; the index has {listed} — add to {folder}/:",
               file=out)
         for release in newer:
             print("    " + yaml_entry(name, release, index_url), file=out)
@@ -161,11 +158,6 @@ def report(root: Path, index_url: str, out=sys.stdout) -> int:
     if untracked:
         print(f"pinned in requirements.txt without a release history in data/: {', '.join(untracked)}", file=out)
     return 0
-
-
-def _framework_distributions(root: Path) -> set[str]:
-    return {yaml.safe_load(p.read_text(encoding="utf-8"))["distribution"]
-            for p in (root / "data/frameworks").glob("*.yml")}
 
 
 def main(argv: list[str] | None = None) -> int:
