@@ -24,6 +24,7 @@ from macros.errors import SiteInputError  # noqa: E402
 from macros.execution import ExecutedNotebook, execute_all  # noqa: E402
 from macros.loading import Site, load_site  # noqa: E402
 from macros.notebook_pages import slim_notebook_html  # noqa: E402
+from macros.releases import check_against_environment  # noqa: E402
 from macros.pages import generated_pages, navigation, notebook_src_uri  # noqa: E402
 from macros.rendering import relative_url  # noqa: E402
 
@@ -48,6 +49,8 @@ def on_config(config):
         site = load_site(root)
         executed = execute_all(site.notebooks, root, cache_dir, workers=int(os.environ.get("ROSETTA_WORKERS", "2")),
                                log=log.info)
+        if executed:  # every execution shares one environment (its versions are part of each cache key)
+            check_against_environment(site, next(iter(executed.values())).environment["distributions"])
     except SiteInputError as error:
         # One line, no traceback: the message names the file, the key path and the fix.
         raise PluginError(str(error)) from None

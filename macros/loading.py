@@ -14,10 +14,10 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import checks
+from . import checks, releases
 from .errors import DataError, key_path
 from .models import (BenchmarkRun, Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory,
-                     SeedArticle, Situation, SupportLevels, Topic)
+                     SeedArticle, Situation, SupportLevels, Tool, Topic)
 from .notebooks import NotebookSource, read_notebook_source
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -38,6 +38,7 @@ class Site:
     rosetta: tuple[RosettaCategory, ...] = ()
     migrations: tuple[MigrationGuide, ...] = ()
     benchmarks: tuple[BenchmarkRun, ...] = ()  # full runs first, oldest to newest
+    tools: tuple[Tool, ...] = ()  # pinned packages beside the frameworks, by distribution name
 
     @property
     def framework_ids(self) -> list[str]:
@@ -129,6 +130,13 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
     frameworks = _load_folder(root, "data/frameworks", Framework)
     checks.unique_ids(frameworks, lambda item: [("id", item.id)])
     framework_ids = {f.id for _, f in frameworks}
+    tools = _load_folder(root, "data/tools", Tool, required=False)
+    for display_path, item in frameworks + tools:
+        releases.check_history(display_path, item.releases)
+    for display_path, tool in tools:
+        if tool.framework is not None and tool.framework not in framework_ids:
+            raise DataError(display_path, "framework", f"'{tool.framework}' is not a framework",
+                            f"use one of {', '.join(sorted(framework_ids))}, or leave `framework` out")
 
     levels_path = root / "data/support_levels.yml"
     levels = parse_model(SupportLevels, read_yaml(levels_path, root), "data/support_levels.yml")
@@ -214,6 +222,7 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
         rosetta=rosetta,
         migrations=tuple(sorted((g for _, g in migrations), key=lambda g: (g.order, g.id))),
         benchmarks=tuple(sorted((run for _, run in benchmarks), key=lambda run: (run.mode != "full", run.id))),
+        tools=tuple(sorted((t for _, t in tools), key=lambda t: t.id)),
     )
 
 

@@ -47,7 +47,7 @@ Identifier = Annotated[
 ]
 Version = Annotated[
     str,
-    StringConstraints(pattern=r"^\d+(\.\d+){0,2}([a-z]+\d*)?$"),
+    StringConstraints(pattern=r"^\d+(\.\d+){0,3}([a-z]+\d*)?$"),
     Field(description='A release number such as "2.0" or "0.4.1"; quote it in YAML.'),
 ]
 
@@ -58,9 +58,18 @@ class _Strict(BaseModel):
 
 
 class Release(_Strict):
+    """One release. A history lists them oldest first, from the executed one to the newest on the package index."""
     version: Version
     date: dt.date
     source: HttpsUrl = Field(description="Official page that states this release and its date.")
+
+
+class Tool(_Strict):
+    """data/tools/<distribution>.yml — a pinned package whose executed version the versions page shows."""
+    id: Identifier = Field(description="The pip distribution name, e.g. `orbax-checkpoint`.")
+    framework: Identifier | None = Field(default=None, description="Framework id it belongs with, if any.")
+    purpose: PlainText = Field(description="What the site uses it for, in a few words.")
+    releases: list[Release] = Field(min_length=1)
 
 
 class Framework(_Strict):
@@ -80,6 +89,7 @@ class Framework(_Strict):
     repository: HttpsUrl
     high_level_api: PlainText
     summary: PlainText
+    releases: list[Release] = Field(min_length=1)
 
 
 class SupportLevel(_Strict):
@@ -105,6 +115,7 @@ class Deprecation(_Strict):
     """A deprecation or move, as data: when, what replaces it, and who says so."""
 
     since: Version = Field(description="Release of this framework (or of the named package) that deprecated it.")
+    latest_dating: Version | None = Field(default=None, description="If official sources differ: the latest named.")
     replacement: PlainText = Field(description="What to use instead, e.g. `torch.export`.")
     source: HttpsUrl
 

@@ -9,10 +9,11 @@ import json
 from pathlib import Path
 
 from .models import (Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory, SeedArticle,
-                     Situation, SupportLevels, Topic)
+                     Situation, SupportLevels, Tool, Topic)
 
 SCHEMAS = {
     "framework": Framework,
+    "tool": Tool,
     "support-levels": SupportLevels,
     "notebook-order": NotebookOrder,
     "feature-category": FeatureCategory,

@@ -9,6 +9,7 @@ from .loading import Site
 from .matrix import MATRIX_URL, features_table, legend, matrix_rows
 from .rendering import compact_html, doc_link, page_url, relative_url, render
 from .snippets import snippet_tabs
+from .versions import release_status_list, statuses_for
 
 TOPIC_DOC = "topics/{id}.md"
 
@@ -23,6 +24,7 @@ def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str,
         "topic.md",
         topic=topic,
         glance=at_a_glance(site, topic, page_src),
+        release_status=release_status_list(site, executed, page_src, [f.distribution for f in site.frameworks]),
         frameworks=site.frameworks,
         framework_name={f.id: f.name for f in site.frameworks},
         snippets=[(ref, snippet_tabs(site, executed, ref.notebook, ref.snippet, page_src)) for ref in topic.snippets],
@@ -51,13 +53,13 @@ def topic_index(site: Site, page_src: str) -> str:
 
 def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_id: str, page_src: str) -> str:
     framework = site.framework(framework_id)
-    environment = next(iter(executed.values())).environment if executed else {}
-    installed = environment.get("distributions", {})
     rows = matrix_rows(site)
     return render(
         "framework.md",
         framework=framework,
-        installed_version=installed.get(framework.distribution),
+        # The framework and the tools the site runs with it.
+        release_status=release_status_list(site, executed, page_src, [framework.distribution] + [
+            t.id for t in site.tools if t.framework == framework_id]),
         categories=[
             (category, [(row, next(c for c in row.cells if c.framework.id == framework_id))
                         for row in rows if row.category.id == category.id])
@@ -72,10 +74,9 @@ def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_
 
 
 def framework_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
-    environment = next(iter(executed.values())).environment if executed else {}
-    installed = environment.get("distributions", {})
+    statuses = statuses_for(site, executed, [f.distribution for f in site.frameworks])
     return render("framework_index.md", frameworks=[
-        (f, doc_link(page_src, f"frameworks/{f.id}.md"), installed.get(f.distribution)) for f in site.frameworks])
+        (f, doc_link(page_src, f"frameworks/{f.id}.md"), status) for f, status in zip(site.frameworks, statuses)])
 
 
 def notebook_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
