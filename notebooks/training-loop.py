@@ -198,10 +198,11 @@ assert_agree("Keras fit vs the hand-written loop", {
 # PyTorch offers the same form on an existing module with `torch.func.functional_call`, which runs
 # it with a dictionary of weights passed in, and `torch.func.grad_and_value`
 # ([torch.func](https://docs.pytorch.org/docs/stable/func.api.html)). Keras 3's `stateless_call` runs
-# a model with weights passed in and returns the non-trainable ones it would have updated
-# ([Keras layer API](https://keras.io/api/layers/base_layer/)). The matching optimizer call,
-# `stateless_apply`, refuses to run on the TensorFlow backend (checked below), so the TensorFlow and
-# PyTorch steps write the SGD update out; that one line is what `optax.sgd` does.
+# a model with weights passed in and returns the non-trainable ones it would have updated; Keras's
+# [JAX training-loop guide](https://keras.io/guides/writing_a_custom_training_loop_in_jax/) pairs it
+# with the optimizer's `stateless_apply`. That call refuses to run on the TensorFlow backend
+# (checked below), so the TensorFlow and PyTorch steps write the SGD update out; that one line is
+# what `optax.sgd` does.
 
 # %% tags=["pytorch", "pure-training-step"]
 def pure_loss_torch(params, x, y):
