@@ -16,8 +16,8 @@
 # One small convolutional network (a 3×3 convolution with 2 filters, ReLU, flatten, a dense layer
 # with 3 outputs) written in the ways each framework offers: a `torch.nn.Module` subclass and
 # `torch.nn.Sequential`; a subclassed `keras.Model` and the Keras functional API; and, since the
-# `jax` package has no layer library of its own, Flax NNX, the layer library JAX's documentation
-# points to ([Flax NNX basics](https://flax.readthedocs.io/en/latest/nnx_basics.html)): an
+# `jax` package has no layer library of its own, Flax NNX, the neural-network library Google
+# develops for JAX ([Flax NNX basics](https://flax.readthedocs.io/en/latest/nnx_basics.html)): an
 # `nnx.Module` subclass and `nnx.Sequential`. Every version gets the same weights from NumPy, and
 # the notebook counts their parameters and checks that their outputs agree. A last section, in
 # plain JAX on purpose, shows what Flax holds underneath: a pytree of arrays and a pure function
