@@ -29,6 +29,8 @@ LIBRARY_ROUTE = {
     ("training-loop", "pure-training-step"): ["nnx.merge", "tx.update", "optax.apply_updates"],
     ("cnn", "define-a-cnn"): ["nnx.Conv", "nnx.max_pool", "nnx.Linear"],
     ("cnn", "cnn-training-step"): ["nnx.Optimizer", "optax.softmax_cross_entropy_with_integer_labels"],
+    ("rnn", "define-an-lstm"): ["nnx.LSTMCell", "nnx.RNN"],
+    ("rnn", "lstm-forward"): ["nnx.value_and_grad"],
 }
 
 
