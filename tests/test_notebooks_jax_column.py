@@ -1,5 +1,5 @@
 """The JAX column is written as JAX users write it today (issue 9): Flax NNX layers, Optax optimizers and
-losses. Plain `jax.numpy` stays only in untagged cells whose preceding text labels it as plain JAX, so no
+losses, Grain pipelines. Plain `jax.numpy` stays only in untagged cells whose preceding text labels it as plain JAX, so no
 topic tab shows a hand-rolled layer or optimizer as "the JAX way".
 """
 
@@ -31,6 +31,8 @@ LIBRARY_ROUTE = {
     ("cnn", "cnn-training-step"): ["nnx.Optimizer", "optax.softmax_cross_entropy_with_integer_labels"],
     ("rnn", "define-an-lstm"): ["nnx.LSTMCell", "nnx.RNN"],
     ("rnn", "lstm-forward"): ["nnx.value_and_grad"],
+    ("data-pipelines", "batch-a-dataset"): ["grain.MapDataset"],
+    ("data-pipelines", "shuffle-and-map"): ["grain.MapDataset", ".shuffle(", ".repeat("],
 }
 
 
