@@ -1,5 +1,5 @@
-"""The JAX column is written as JAX users write it today (issue 9): Flax NNX layers, Optax optimizers and
-losses, Grain pipelines. Plain `jax.numpy` stays only in untagged cells whose preceding text labels it as plain JAX, so no
+"""The JAX column is written as JAX users write it today (issue 9): Flax NNX layers (dropout included), Optax
+optimizers and losses, Grain pipelines. Plain `jax.numpy` stays only in untagged cells whose preceding text labels it as plain JAX, so no
 topic tab shows a hand-rolled layer or optimizer as "the JAX way".
 """
 
@@ -33,6 +33,7 @@ LIBRARY_ROUTE = {
     ("rnn", "lstm-forward"): ["nnx.value_and_grad"],
     ("data-pipelines", "batch-a-dataset"): ["grain.MapDataset"],
     ("data-pipelines", "shuffle-and-map"): ["grain.MapDataset", ".shuffle(", ".repeat("],
+    ("randomness", "reproducible-dropout"): ["nnx.Dropout", "nnx.Rngs"],
 }
 
 
