@@ -1,6 +1,6 @@
-"""The JAX column is written as JAX users write it today (issue 9): Flax NNX layers (dropout included), Optax
-optimizers and losses, Grain pipelines. Plain `jax.numpy` stays only in untagged cells whose preceding text labels it as plain JAX, so no
-topic tab shows a hand-rolled layer or optimizer as "the JAX way".
+"""The JAX column is written as JAX users write it today (issue 9): Flax NNX layers (dropout included),
+Optax optimizers and losses, Grain pipelines. Plain `jax.numpy` stays only in untagged cells whose preceding
+text labels it as plain JAX, so no topic tab shows a hand-rolled layer or optimizer as "the JAX way".
 """
 
 from __future__ import annotations
