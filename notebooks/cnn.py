@@ -116,7 +116,7 @@ def flatten(x):  # Flax has no Flatten layer; (H, W, C) order
 
 rngs = nnx.Rngs(0)
 model_jax = nnx.Sequential(
-    nnx.Conv(CHANNELS, FILTERS, kernel_size=(3, 3), padding="VALID", rngs=rngs),  # input (N, H, W, C); kernel (kh, kw, in, out)
+    nnx.Conv(CHANNELS, FILTERS, kernel_size=(3, 3), padding="VALID", rngs=rngs),  # input NHWC; kernel (kh, kw, in, out)
     nnx.relu,
     partial(nnx.max_pool, window_shape=(2, 2), strides=(2, 2)),  # the stride defaults to 1, not to the window
     flatten,
@@ -182,7 +182,8 @@ shapes = {"nnx.Conv, default padding": default_conv(images_nhwc).shape,
           "keras MaxPooling2D(2)": tuple(model_keras.layers[1](model_keras.layers[0](images_nhwc)).shape)}
 for what, shape in shapes.items():
     print(f"{what:<32} {shape}")
-assert shapes["nnx.Conv, default padding"][1:3] == (SIZE, SIZE) and shapes["nnx.max_pool, default strides"][1:3] == (5, 5)
+assert shapes["nnx.Conv, default padding"][1:3] == (SIZE, SIZE)
+assert shapes["nnx.max_pool, default strides"][1:3] == (5, 5)
 assert shapes["nnx.max_pool, strides=(2, 2)"] == shapes["keras MaxPooling2D(2)"] == (BATCH, POOLED, POOLED, FILTERS)
 
 # %% [markdown]

@@ -26,9 +26,9 @@
 # rules, so the same seed gives different orders), when a reshuffle happens (`DataLoader` with
 # `shuffle=True` and `Dataset.shuffle` both reshuffle every time they are iterated; a Grain
 # `MapDataset` is an indexable sequence that gives the same order every time it is read, and
-# reshuffles per epoch only when `shuffle` comes before `repeat`), and how much is shuffled (`tf.data` shuffles within a buffer of the size you give, which is a
-# full shuffle only when the buffer holds the whole dataset). All three keep a last, smaller batch
-# unless told to drop it.
+# reshuffles per epoch only when `shuffle` comes before `repeat`), and how much is shuffled
+# (`tf.data` shuffles within a buffer of the size you give, which is a full shuffle only when the
+# buffer holds the whole dataset). All three keep a last, smaller batch unless told to drop it.
 
 # %%
 import numpy as np

@@ -210,7 +210,8 @@ assert_agree("Keras: dropout mask of a new layer with the same seed", {"first": 
 assert_agree("Flax: dropout mask of a new layer with the same seed", {"first": mask_jax, "again": mask_again_jax},
              rtol=0, atol=0)
 flax_layer = nnx.Dropout(RATE, rngs=nnx.Rngs(dropout=SEED))
-assert_differ("Flax: two calls of one layer (its stream advanced)", {"first": flax_layer(ones), "second": flax_layer(ones)})
+assert_differ("Flax: two calls of one layer (its stream advanced)",
+              {"first": flax_layer(ones), "second": flax_layer(ones)})
 masks = {"pytorch": mask_torch.numpy(), "tensorflow": mask_tf.numpy(), "jax": np.asarray(mask_jax)}
 assert_differ(f"dropout masks from seed {SEED}", masks)
 for name, mask in masks.items():
