@@ -18,9 +18,9 @@
 # loader, Grain's `MapDataset`, the data-loading library Google publishes for JAX
 # ([Grain dataset tutorial](https://google-grain.readthedocs.io/en/latest/tutorials/dataset_basic_tutorial.html)).
 # Grain yields NumPy arrays, which `jax.device_put` hands to JAX. Without shuffling the three
-# produce the same batches in the same order, and the notebook checks that. With shuffling each framework draws its own
-# order, so the shuffled epochs are compared by content, sorted back into example order, after a
-# per-example transform (standardize the features, one-hot encode the label).
+# produce the same batches in the same order, and the notebook checks that. With shuffling each
+# framework draws its own order, so the shuffled epochs are compared by content, sorted back into
+# example order, after a per-example transform (standardize the features, one-hot encode the label).
 #
 # Not equivalent by default: the random orders (each framework has its own generator and seeding
 # rules, so the same seed gives different orders), when a reshuffle happens (`DataLoader` with
