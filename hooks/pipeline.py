@@ -22,9 +22,11 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 
 from macros.errors import SiteInputError  # noqa: E402
 from macros.execution import ExecutedNotebook, execute_all  # noqa: E402
-from macros.loading import Site, load_site  # noqa: E402
+from macros.build_cache import cache_dir, load_site_cached  # noqa: E402
+from macros.loading import Site  # noqa: E402
 from macros.notebook_pages import slim_notebook_html  # noqa: E402
 from macros.pages import generated_pages, navigation, notebook_src_uri  # noqa: E402
+from macros.render_cache import RenderCache, configuration_digest  # noqa: E402
 from macros.rendering import relative_url  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
@@ -43,15 +45,16 @@ def _root(config) -> Path:
 @event_priority(100)
 def on_config(config):
     root = _root(config)
-    cache_dir = Path(os.environ.get("ROSETTA_CACHE_DIR", root / ".cache"))
+    cache = cache_dir(root)
     try:
-        site = load_site(root)
-        executed = execute_all(site.notebooks, root, cache_dir, workers=int(os.environ.get("ROSETTA_WORKERS", "2")),
+        site = load_site_cached(root, cache)
+        executed = execute_all(site.notebooks, root, cache, workers=int(os.environ.get("ROSETTA_WORKERS", "2")),
                                log=log.info)
     except SiteInputError as error:
         # One line, no traceback: the message names the file, the key path and the fix.
         raise PluginError(str(error)) from None
     config["rosetta"] = SiteBuild(site, executed)
+    config["rosetta_render_cache"] = RenderCache(cache / "pages", configuration_digest(config.config_file_path))
     config.nav = navigation(site)
     return config
 
@@ -67,6 +70,20 @@ def on_files(files: Files, config) -> Files:
         files.append(File(notebook_src_uri(name), src_dir=str(src_dir), dest_dir=config.site_dir,
                           use_directory_urls=config.use_directory_urls))
     return files
+
+
+@event_priority(-100)  # after the macros plugin has expanded the page's Markdown
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if page.file.src_uri.endswith(".md"):
+        page.markdown = markdown
+        config["rosetta_render_cache"].install(page, files)
+    return markdown
+
+
+def on_post_build(config) -> None:
+    cache: RenderCache = config["rosetta_render_cache"]
+    cache.prune()
+    log.info(f"pages: {cache.hits} of {len(cache.used)} Markdown pages reused from the render cache")
 
 
 NOTEBOOK_CSS_DIR = "assets/notebook-css/"
