@@ -16,6 +16,7 @@ from pathlib import Path
 # is not installed into the venv, so two clones never build with each other's code.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import nbformat  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
@@ -27,6 +28,7 @@ from macros.loading import Site  # noqa: E402
 from macros.notebook_pages import slim_notebook_html  # noqa: E402
 from macros.pages import generated_pages, navigation, notebook_src_uri  # noqa: E402
 from macros.render_cache import RenderCache, configuration_digest  # noqa: E402
+from macros.reproducible import data_epoch, normalise_notebook, publishable_notebook  # noqa: E402
 from macros.rendering import relative_url  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
@@ -53,6 +55,11 @@ def on_config(config):
     except SiteInputError as error:
         # One line, no traceback: the message names the file, the key path and the fix.
         raise PluginError(str(error)) from None
+    for notebook in executed.values():
+        if normalise_notebook(notebook.notebook):  # mkdocs-jupyter renders the file: write the clean one back
+            nbformat.write(notebook.notebook, notebook.path)
+    # Page dates (sitemap) from the data, not the clock; mkdocs honours SOURCE_DATE_EPOCH.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(data_epoch(site)))
     config["rosetta"] = SiteBuild(site, executed)
     config["rosetta_render_cache"] = RenderCache(cache / "pages", configuration_digest(config.config_file_path))
     config.nav = navigation(site)
@@ -81,6 +88,9 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_post_build(config) -> None:
+    for name in config["rosetta"].executed:  # the downloadable copies, without this run's clock time
+        for copy in Path(config.site_dir).glob(f"notebooks/{name}/*.ipynb"):
+            publishable_notebook(copy)
     cache: RenderCache = config["rosetta_render_cache"]
     cache.prune()
     log.info(f"pages: {cache.hits} of {len(cache.used)} Markdown pages reused from the render cache")

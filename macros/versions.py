@@ -21,7 +21,7 @@ def versions_page(site: Site, executed: dict[str, ExecutedNotebook], page_src: s
                if name not in framework_distributions and version],
         notebooks=[
             (site.notebooks[name].title, doc_link(page_src, f"notebooks/{name}.ipynb"),
-             nb.notebook.metadata["rosetta"]["executed_at"], nb.seconds)
+             nb.notebook.metadata["rosetta"]["cache_key"][:12])
             for name, nb in executed.items()
         ],
     )
