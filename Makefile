@@ -44,6 +44,15 @@ execute: setup
 merge-caches: setup
 	$(PYTHON) -m macros.sharding merge $${ROSETTA_CACHE_DIR:-.cache} $(CACHES)
 
+# The offline edition: the site with Material's offline plugin and lunr search, zipped (hooks/offline.py).
+# A later `make build` copies it into the site and links it from the home page.
+offline: setup
+	rm -rf build/offline && mkdir -p build/offline
+	ROSETTA_OFFLINE=true ROSETTA_SEARCH_ENGINE=lunr $(VENV)/bin/mkdocs build --strict -d build/offline/tensor-rosetta
+	rm -f build/tensor-rosetta-offline.zip
+	cd build/offline && ../../$(PYTHON) -m zipfile -c ../tensor-rosetta-offline.zip tensor-rosetta
+	@echo "offline edition: build/tensor-rosetta-offline.zip"
+
 # Every external source URL (the weekly CI run does this with the same lychee arguments); needs lychee and a network.
 linkcheck:
 	@if command -v lychee >/dev/null && curl -sfI --max-time 5 https://github.com >/dev/null 2>&1; then \

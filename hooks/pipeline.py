@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -102,7 +103,9 @@ NOTEBOOK_CSS_DIR = "assets/notebook-css/"
 def on_post_page(output: str, page, config) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return output
-    output, shared_css = slim_notebook_html(output, relative_url(page.url, NOTEBOOK_CSS_DIR))
+    # relative_url takes directory URLs; the offline edition's pages are files (notebooks/autograd.html).
+    directory = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
+    output, shared_css = slim_notebook_html(output, relative_url(directory.lstrip("/"), NOTEBOOK_CSS_DIR))
     css_dir = Path(config.site_dir) / NOTEBOOK_CSS_DIR
     css_dir.mkdir(parents=True, exist_ok=True)
     for name, css in shared_css.items():
