@@ -7,6 +7,7 @@ after mkdocs' live reload: the rebuild and the reload, as the editor waits for t
 from __future__ import annotations
 
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -61,7 +62,8 @@ def serve_reload_seconds(project: Path, cache: Path, edits: int = 3) -> str:
                 marker = f"Reload marker {edit}."
                 page.wait_for_timeout(1500)  # let the server settle after the last rebuild
                 started = time.perf_counter()
-                topic.write_text(original.replace("verdict: ", f"verdict: {marker} ", 1))
+                # Inside the quotes when the verdict is quoted, so the file stays valid YAML.
+                topic.write_text(re.sub(r"verdict: (['\"]?)", lambda m: f"verdict: {m.group(1)}{marker} ", original, 1))
                 page.wait_for_function("m => document.body.innerText.includes(m)", arg=marker, timeout=120_000)
                 seconds.append(time.perf_counter() - started)
             topic.write_text(original)
