@@ -8,6 +8,7 @@ notebook; its page and the tabs embedded in topic pages both read that one file.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import json
@@ -77,6 +78,7 @@ class ExecutedNotebook:
     from_cache: bool
 
 
+@functools.lru_cache(maxsize=1)  # a metadata scan of sys.path per name: once per process, not once per notebook
 def installed_versions() -> dict[str, str | None]:
     versions = {}
     for name in TRACKED_DISTRIBUTIONS:

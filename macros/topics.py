@@ -83,7 +83,7 @@ def notebook_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: 
     embedded_in = {name: [t for t in site.topics if any(ref.notebook == name for ref in t.snippets)]
                    for name in site.notebooks}
     return render("notebook_index.md", notebooks=[
-        (source, doc_link(page_src, f"notebooks/{name}.ipynb"), executed[name].seconds,
+        (source, doc_link(page_src, f"notebooks/{name}.ipynb"),
          [(t, doc_link(page_src, TOPIC_DOC.format(id=t.id))) for t in embedded_in[name]])
         for name, source in site.notebooks.items()
     ])
