@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from .errors import DataError, NotebookError
+from .errors import DataError, NotebookError, SiteInputError
 from .models import Claim, FeatureCategory, SeedArticle, Topic
 from .notebooks import NotebookSource
 
@@ -24,9 +24,9 @@ def file_name_matches_id(display_path: str, stem: str, item_id: str) -> None:
 RESERVED_IDS = {"index": "names the index page of its folder", "legend": "is the anchor of the support-level legend"}
 
 
-def not_reserved(display_path: str, where: str, item_id: str) -> None:
+def not_reserved(display_path: str, where: str, item_id: str, error: type[SiteInputError] = DataError) -> None:
     if item_id in RESERVED_IDS:
-        raise DataError(display_path, where, f"'{item_id}' is reserved: it {RESERVED_IDS[item_id]}",
+        raise error(display_path, where, f"'{item_id}' is reserved: it {RESERVED_IDS[item_id]}",
                         f"choose another id (reserved: {', '.join(sorted(RESERVED_IDS))})")
 
 

@@ -51,6 +51,7 @@ def _walk(node: yaml.Node, display_path: str) -> None:
                             "flatten the structure (data files nest a few levels at most)")
         if isinstance(current, yaml.MappingNode):
             keys: dict[object, yaml.Node] = {}
+            children = []
             for key_node, value_node in current.value:
                 if key_node.tag == MERGE_TAG:
                     raise DataError(display_path, where_or_line, "uses a YAML merge key (<<)",
@@ -62,11 +63,10 @@ def _walk(node: yaml.Node, display_path: str) -> None:
                                     f"the key appears twice ({_line(keys[key])} and {_line(key_node)})",
                                     "keep one of them: YAML would silently keep only the last")
                 keys[key] = key_node
-                stack.append((key_node, child, depth + 1))
-                stack.append((value_node, child, depth + 1))
+                children += [(key_node, child, depth + 1), (value_node, child, depth + 1)]
+            stack.extend(reversed(children))  # document order: the first reuse of an anchor is the one named
         elif isinstance(current, yaml.SequenceNode):
-            for index, item in enumerate(current.value):
-                stack.append((item, f"{where}[{index}]", depth + 1))
+            stack.extend(reversed([(item, f"{where}[{index}]", depth + 1) for index, item in enumerate(current.value)]))
         else:
             _check_scalar(current, display_path, where_or_line)
 

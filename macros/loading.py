@@ -15,7 +15,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .data_yaml import read_data_yaml
-from .errors import DataError, ErrorBatch, key_path, shown
+from .errors import DataError, ErrorBatch, NotebookError, key_path, shown
 from .models import (BenchmarkRun, Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory,
                      SeedArticle, Situation, SourceHosts, SupportLevels, Topic)
 from .text_policy import SOURCE_HOSTS_FILE
@@ -200,7 +200,7 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
     for path in sorted((root / "notebooks").glob("*.py")):
         with batch.collecting():
             notebooks[path.stem] = read_notebook_source(path, root, framework_ids)
-            checks.not_reserved(path.relative_to(root).as_posix(), "(file name)", path.stem)
+            checks.not_reserved(path.relative_to(root).as_posix(), "(file name)", path.stem, NotebookError)
     batch.raise_if_any()
 
     frameworks, categories, topics = (loaded[f"data/{kind}"] for kind in ("frameworks", "features", "topics"))
