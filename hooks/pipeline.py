@@ -49,6 +49,7 @@ def _root(config) -> Path:
 # The build in progress: its staging folder and the warnings counted so far (strict mode's rule).
 _staged: publishing.StagedSite | None = None
 _warnings = publishing.WarningCounter()
+logging.getLogger("mkdocs.plugins.mkdocs_macros.util").addFilter(publishing.OneLineMacroErrors())
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -161,4 +162,10 @@ def on_post_build(config) -> None:
 def on_build_error(error) -> None:
     logging.getLogger("mkdocs").removeHandler(_warnings)
     if _staged is not None:
+        _staged.discard()
+
+
+def on_shutdown() -> None:
+    # A plugin that exits (SystemExit) skips on_build_error; the staging folder still goes.
+    if _staged is not None and _staged.staging.exists():
         _staged.discard()

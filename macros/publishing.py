@@ -83,3 +83,23 @@ def error_lines(error: BaseException, logged: list[str]) -> list[str]:
     lines = [line for message in logged for line in message.splitlines() if line.strip()]
     final = str(error).strip() or type(error).__name__
     return lines + ([final] if final not in lines else [])
+
+
+_MACRO_FILE = re.compile(r"_File_: `([^`]+)`")
+_MACRO_ERROR = re.compile(r"^_(\w+)_: (.+)$", re.MULTILINE)
+
+
+class OneLineMacroErrors(logging.Filter):
+    """mkdocs-macros reports a template error as a Markdown block with a traceback; make it one line
+    naming the page, the error and the fix (the traceback adds nothing an editor can act on)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "Macro Rendering Error" in message:
+            page = _MACRO_FILE.search(message)
+            error = next((m for m in _MACRO_ERROR.finditer(message) if m.group(1) != "File"), None)
+            problem = f"{error.group(1)}: {error.group(2)}" if error else "a macro failed"
+            record.msg = (f"docs/{page.group(1) if page else '?'}: (template): {problem} — fix: correct the "
+                          "macro call, or the macro in macros/ it names")
+            record.args = ()
+        return True
