@@ -70,8 +70,9 @@ def _tolerant(build):
         try:
             build(config, **kwargs)
         except (Exception, SystemExit) as error:  # SystemExit: a plugin giving up must not end the server
-            publishing.show_build_error(served, publishing.error_lines(error, logged.messages))
-            log.error("The build failed: the served pages show the error until it is fixed.")
+            lines = publishing.error_lines(error, logged.messages)
+            publishing.show_build_error(served, lines)
+            log.error(f"The build failed ({lines[-1]}): the served pages show the error until it is fixed.")
         finally:
             logging.getLogger("mkdocs").removeHandler(logged)
 
@@ -105,13 +106,13 @@ def on_config(config):
         site = load_site(root)
         executed = execute_all(site.notebooks, root, cache_dir, workers=int(os.environ.get("ROSETTA_WORKERS", "2")),
                                log=log.info, limits=execution_limits(config))
-    except SiteInputErrors as errors:
-        # One line per error, no traceback: each names the file, the key path and the fix.
-        for line in errors.lines()[:-1]:
-            log.error(line)
-        raise PluginError(errors.lines()[-1]) from None
     except SiteInputError as error:
-        raise PluginError(str(error)) from None
+        # One line per error, no traceback: each names the file, the key path and the fix. The cause
+        # stays attached for `mkdocs serve`, which shows every line in the browser.
+        lines = error.lines() if isinstance(error, SiteInputErrors) else [str(error)]
+        for line in lines[:-1]:
+            log.error(line)
+        raise PluginError(lines[-1]) from error
     config["rosetta"] = SiteBuild(site, executed)
     config.nav = navigation(site)
     return config

@@ -79,10 +79,23 @@ def show_build_error(site_dir: str | Path, lines: list[str]) -> None:
 
 
 def error_lines(error: BaseException, logged: list[str]) -> list[str]:
-    """What the banner says: the errors and warnings logged during the build, then the exception."""
+    """What the banner says. The input errors when the build stopped on them (read from the exception
+    chain: MkDocs logs a repeated BuildError message only once per server); otherwise the errors and
+    warnings logged during the build, then the exceptions from the first cause to the last."""
+    chain: list[BaseException] = []
+    while error is not None and error not in chain:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    for link in chain:
+        if hasattr(link, "lines"):  # SiteInputErrors: every input error, one line each
+            return link.lines()
     lines = [line for message in logged for line in message.splitlines() if line.strip()]
-    final = str(error).strip() or type(error).__name__
-    return lines + ([final] if final not in lines else [])
+    for link in reversed(chain):
+        message = (f"a plugin stopped the build (exit status {link.code})" if isinstance(link, SystemExit)
+                   else str(link).strip() or type(link).__name__)
+        if message not in lines:
+            lines.append(message)
+    return lines
 
 
 _MACRO_FILE = re.compile(r"_File_: `([^`]+)`")
