@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from .models import (Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory, SeedArticle,
-                     Situation, SupportLevels, Topic)
+                     SourceHosts, Situation, SupportLevels, Topic)
 
 SCHEMAS = {
     "framework": Framework,
@@ -22,6 +22,7 @@ SCHEMAS = {
     "situation": Situation,
     "rosetta-category": RosettaCategory,
     "migration-guide": MigrationGuide,
+    "source-hosts": SourceHosts,
 }
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 
