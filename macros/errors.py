@@ -84,12 +84,18 @@ class ErrorBatch:
             self.omitted += error.omitted
 
     @contextmanager
-    def collecting(self) -> Iterator[None]:
-        """Run a step; its input error joins the batch instead of stopping the run."""
+    def collecting(self, file: str = "") -> Iterator[None]:
+        """Run a step; its input error joins the batch instead of stopping the run. With `file`, any
+        other exception (a case no check foresaw) is reported on the one-line path too, naming the file."""
         try:
             yield
         except SiteInputError as error:
             self.add(error)
+        except (ValueError, TypeError, KeyError, AttributeError, OSError, RecursionError) as error:
+            if not file:
+                raise
+            self.add(DataError(file, "(whole file)", f"could not be read: {type(error).__name__}: {error}",
+                               "check the file against data/README.md; if it looks right, report this as a bug"))
 
     def raise_if_any(self) -> None:
         if self.errors:

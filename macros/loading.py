@@ -159,7 +159,7 @@ def _load_folder(root: Path, folder: str, model: type[Model], batch: ErrorBatch,
     loaded = []
     for path in sorted((root / folder).glob("*.yml")):
         display_path = path.relative_to(root).as_posix()
-        with batch.collecting():
+        with batch.collecting(display_path):
             item = parse_model(model, read_yaml(path, root), display_path, context)
             checks.file_name_matches_id(display_path, path.stem, item.id)
             checks.not_reserved(display_path, "id", item.id)
@@ -170,7 +170,7 @@ def _load_folder(root: Path, folder: str, model: type[Model], batch: ErrorBatch,
 
 
 def _load_file(root: Path, display_path: str, model: type[Model], batch: ErrorBatch, context: dict) -> Model | None:
-    with batch.collecting():
+    with batch.collecting(display_path):
         return parse_model(model, read_yaml(root / display_path, root), display_path, context)
     return None
 
@@ -198,7 +198,7 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
     framework_ids = {f.id for _, f in loaded["data/frameworks"]}
     notebooks = {}
     for path in sorted((root / "notebooks").glob("*.py")):
-        with batch.collecting():
+        with batch.collecting(path.relative_to(root).as_posix()):
             notebooks[path.stem] = read_notebook_source(path, root, framework_ids)
             checks.not_reserved(path.relative_to(root).as_posix(), "(file name)", path.stem, NotebookError)
     batch.raise_if_any()

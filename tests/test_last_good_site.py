@@ -144,3 +144,14 @@ def test_a_strict_warning_keeps_the_site(good):
     stderr = failing_build(good, "strict warning", ["docs/index.md"],
                            append("docs/index.md", "\n[Nowhere](no-such-page.md)\n"))
     assert "no-such-page.md" in stderr and "strict mode" in stderr, stderr[-1500:]
+
+
+def test_a_broken_link_in_a_notebook_page_fails_the_build_and_keeps_the_site(good):
+    notebook = f"notebooks/{HOSTILE}.py"
+
+    def dangling_link(project):
+        path = project / notebook
+        path.write_text(path.read_text().replace("must resolve.\n", "must resolve.\n# So must [this one](../../no-such-page/).\n", 1))
+
+    output = failing_build(good, "broken notebook link", [notebook], dangling_link)
+    assert (f"{notebook}: cell 1: the link '../../no-such-page/' points at no page of the site — fix:" in output), output[-2000:]
