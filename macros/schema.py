@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from .models import (Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory, SeedArticle,
-                     Situation, SupportLevels, Tool, Topic)
+                     SourceHosts, Situation, SupportLevels, Tool, Topic)
 
 SCHEMAS = {
     "framework": Framework,
@@ -23,6 +23,7 @@ SCHEMAS = {
     "situation": Situation,
     "rosetta-category": RosettaCategory,
     "migration-guide": MigrationGuide,
+    "source-hosts": SourceHosts,
 }
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 
