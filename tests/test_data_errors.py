@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -355,7 +356,7 @@ def releases_out_of_order(root):
 
 def release_listed_twice(root):
     path = root / "data/tools/flax.yml"
-    edit(path, lambda d: d["releases"].append(dict(d["releases"][-1])))
+    edit(path, lambda d: d["releases"].append(copy.deepcopy(d["releases"][-1])))
     last = len(yaml.safe_load(path.read_text())["releases"]) - 1
     return rel(root, path), f"releases[{last}].version", "is listed twice"
 
