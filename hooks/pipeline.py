@@ -181,7 +181,7 @@ def on_post_build(config) -> None:
     cache: RenderCache = config["rosetta_render_cache"]
     cache.prune()
     log.info(f"pages: {cache.hits} of {len(cache.used)} Markdown pages reused from the render cache")
-    for line in check_site_html(Path(config.site_dir), config["rosetta"].site):
+    for line in check_site_html(Path(config.site_dir), config["rosetta"].site, config.use_directory_urls):
         log.warning(line)
     logging.getLogger("mkdocs").removeHandler(_warnings)
     if config.strict and _warnings.messages:

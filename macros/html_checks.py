@@ -59,8 +59,14 @@ def _article(page_html: str) -> str:
     return page_html[start:end] if 0 <= start < end else page_html
 
 
-def notebook_page_problems(site_dir: Path, name: str, source: Path) -> list[str]:
-    page = site_dir / "notebooks" / name / "index.html"
+def notebook_page(site_dir: Path, name: str, directory_urls: bool = True) -> Path:
+    """Where a notebook's page is written: notebooks/<name>/index.html, or notebooks/<name>.html in the offline
+    edition (use_directory_urls off)."""
+    return site_dir / "notebooks" / name / "index.html" if directory_urls else site_dir / "notebooks" / f"{name}.html"
+
+
+def notebook_page_problems(site_dir: Path, name: str, source: Path, directory_urls: bool = True) -> list[str]:
+    page = notebook_page(site_dir, name, directory_urls)
     text = _article(page.read_text(encoding="utf-8"))
     display = f"notebooks/{source.name}"
     problems = []
@@ -88,13 +94,13 @@ def duplicate_id_problems(site_dir: Path, page: Path) -> list[str]:
             for element_id, count in sorted(counts.items()) if count > 1]
 
 
-def check_site_html(site_dir: Path, site) -> list[str]:
+def check_site_html(site_dir: Path, site, directory_urls: bool = True) -> list[str]:
     """Every problem found in the built site, one line each."""
     _ids.cache_clear()
     problems = []
     for name, source in site.notebooks.items():
-        problems += notebook_page_problems(site_dir, name, source.path)
-    notebook_pages = {site_dir / "notebooks" / name / "index.html" for name in site.notebooks}
+        problems += notebook_page_problems(site_dir, name, source.path, directory_urls)
+    notebook_pages = {notebook_page(site_dir, name, directory_urls) for name in site.notebooks}
     for page in sorted(site_dir.rglob("*.html")):
         if page not in notebook_pages:  # nbconvert's ids on notebook pages are its own business
             problems += duplicate_id_problems(site_dir, page)
