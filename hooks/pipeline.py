@@ -21,11 +21,12 @@ from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
 from macros.errors import SiteInputError  # noqa: E402
-from macros.execution import ExecutedNotebook, execute_all  # noqa: E402
+from macros import urls  # noqa: E402
+from macros.execution import ExecutedNotebook, execute_all, tracked_distributions  # noqa: E402
 from macros.loading import Site, load_site  # noqa: E402
 from macros.notebook_pages import slim_notebook_html  # noqa: E402
-from macros.pages import generated_pages, navigation, notebook_src_uri  # noqa: E402
-from macros.rendering import relative_url  # noqa: E402
+from macros.pages import generated_pages, navigation  # noqa: E402
+from macros.stylesheet import VOCABULARY_CSS, vocabulary_css  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
 
@@ -46,13 +47,16 @@ def on_config(config):
     cache_dir = Path(os.environ.get("ROSETTA_CACHE_DIR", root / ".cache"))
     try:
         site = load_site(root)
-        executed = execute_all(site.notebooks, root, cache_dir, workers=int(os.environ.get("ROSETTA_WORKERS", "2")),
-                               log=log.info)
+        executed = execute_all(site.notebooks, root, cache_dir, tracked_distributions(site.frameworks),
+                               workers=int(os.environ.get("ROSETTA_WORKERS", "2")), log=log.info)
     except SiteInputError as error:
         # One line, no traceback: the message names the file, the key path and the fix.
         raise PluginError(str(error)) from None
     config["rosetta"] = SiteBuild(site, executed)
-    config.nav = navigation(site)
+    config.nav = navigation(config.nav, [(page.src_uri, page.title) for page in generated_pages(site)]
+                            + [(urls.notebook(name), notebook.title) for name, notebook in site.notebooks.items()])
+    # Colours of frameworks and vocabularies, generated from data/ (see macros/stylesheet.py).
+    config.extra_css.insert(0, VOCABULARY_CSS)
     return config
 
 
@@ -61,10 +65,11 @@ def on_files(files: Files, config) -> Files:
     build: SiteBuild = config["rosetta"]
     for page in generated_pages(build.site):
         files.append(File.generated(config, page.src_uri, content=page.content))
+    files.append(File.generated(config, VOCABULARY_CSS, content=vocabulary_css(build.site)))
     for name, notebook in build.executed.items():
         # A plain File rooted in the cache (not File.generated): mkdocs-jupyter wraps it and reads it from disk.
         src_dir = notebook.path.parent.parent
-        files.append(File(notebook_src_uri(name), src_dir=str(src_dir), dest_dir=config.site_dir,
+        files.append(File(urls.notebook(name), src_dir=str(src_dir), dest_dir=config.site_dir,
                           use_directory_urls=config.use_directory_urls))
     return files
 
@@ -75,7 +80,7 @@ NOTEBOOK_CSS_DIR = "assets/notebook-css/"
 def on_post_page(output: str, page, config) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return output
-    output, shared_css = slim_notebook_html(output, relative_url(page.url, NOTEBOOK_CSS_DIR))
+    output, shared_css = slim_notebook_html(output, urls.relative_url(page.url, NOTEBOOK_CSS_DIR))
     css_dir = Path(config.site_dir) / NOTEBOOK_CSS_DIR
     css_dir.mkdir(parents=True, exist_ok=True)
     for name, css in shared_css.items():

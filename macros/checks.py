@@ -5,12 +5,26 @@ Each check raises `DataError` naming the file, the key path and the fix.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from collections.abc import Callable, Iterable
 
 from .errors import DataError, NotebookError
-from .models import Claim, FeatureCategory, SeedArticle, Topic
+from .models import Claim, FeatureCategory, Framework, SeedArticle, Topic
 from .notebooks import NotebookSource
+
+
+class FrameworkIds(frozenset):
+    """Every framework id (what a key may name); `.required` holds the ids every cell, row and snippet must
+    cover: all but frameworks in preview."""
+
+    required: frozenset
+
+    def __new__(cls, frameworks: Iterable[Framework]):
+        frameworks = list(frameworks)
+        ids = super().__new__(cls, (f.id for f in frameworks))
+        ids.required = frozenset(f.id for f in frameworks if not f.preview)
+        return ids
 
 
 def file_name_matches_id(display_path: str, stem: str, item_id: str) -> None:
@@ -30,19 +44,60 @@ def unique_ids(items: Iterable[tuple[str, object]], ids_of: Callable[[object], l
             seen[item_id] = f"{display_path} {where}"
 
 
-def _every_framework(display_path: str, where: str, keys: Iterable[str], framework_ids: set[str], what: str) -> None:
+def _every_framework(display_path: str, where: str, keys: Iterable[str], framework_ids: FrameworkIds,
+                     what: str) -> None:
     keys = list(keys)
     for key in keys:
         if key not in framework_ids:
             raise DataError(display_path, f"{where}.{key}", f"'{key}' is not a framework",
                             f"use one of {', '.join(sorted(framework_ids))} (data/frameworks/)")
-    for framework_id in sorted(framework_ids - set(keys)):
+    for framework_id in sorted(framework_ids.required - set(keys)):
         raise DataError(display_path, f"{where}.{framework_id}", f"{what} for {framework_id} is missing",
                         f"add `{framework_id}:` — every framework is covered")
 
 
-def feature_cells(display_path: str, category: FeatureCategory, framework_ids: set[str], level_ids: set[str]) -> None:
+def vocabulary_term(display_path: str, where: str, term: str, term_ids: set[str], what: str, vocabulary: str) -> None:
+    if term not in term_ids:
+        raise DataError(display_path, where, f"'{term}' is not {what}", f"use one of {', '.join(sorted(term_ids))} "
+                        f"({vocabulary}), or add it there")
+
+
+def _contrast_with_white(colour: str) -> float:
+    """WCAG 2 contrast ratio of white text on `colour` (#rrggbb)."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def badge_colours(display_path: str, key: str, terms) -> None:
+    """Badges print white text on the term's colour: it must reach WCAG AA (4.5:1) for normal text."""
+    for i, term in enumerate(terms):
+        ratio = _contrast_with_white(term.colour)
+        if ratio < 4.5:
+            raise DataError(display_path, f"{key}[{i}].colour", f"'{term.colour}' gives white text only "
+                            f"{ratio:.1f}:1 contrast", "choose a darker colour (at least 4.5:1 against white)")
+
+
+def import_lines(display_path: str, lines: list[str]) -> None:
+    for i, line in enumerate(lines):
+        try:
+            statement = ast.parse(line).body
+        except SyntaxError as error:
+            statement, problem = [], error.msg
+        else:
+            problem = "is not one import statement"
+        if len(statement) != 1 or not isinstance(statement[0], (ast.Import, ast.ImportFrom)):
+            raise DataError(display_path, f"imports[{i}]", f"'{line}' {problem}",
+                            "write one `import x as y` or `from x import y` per line")
+
+
+def feature_cells(display_path: str, category: FeatureCategory, framework_ids: FrameworkIds, level_ids: set[str],
+                  kind_ids: set[str]) -> None:
     for i, feature in enumerate(category.features):
+        if feature.difference is not None:
+            vocabulary_term(display_path, f"features[{i}].difference.kind", feature.difference.kind, kind_ids,
+                            "a difference kind", "data/difference_kinds.yml")
         where = f"features[{i}].cells"
         _every_framework(display_path, where, feature.cells, framework_ids, "the cell")
         for framework_id, cell in feature.cells.items():
@@ -55,7 +110,7 @@ def feature_cells(display_path: str, category: FeatureCategory, framework_ids: s
                                 "add `deprecation: {since, replacement, source}`")
 
 
-def topic_references(display_path: str, topic: Topic, framework_ids: set[str], feature_ids: set[str],
+def topic_references(display_path: str, topic: Topic, framework_ids: FrameworkIds, feature_ids: set[str],
                      notebooks: dict[str, NotebookSource], today: dt.date, level_ids: set[str]) -> None:
     glance = topic.at_a_glance.frameworks
     _every_framework(display_path, "at_a_glance.frameworks", glance, framework_ids, "the at-a-glance row")
@@ -84,7 +139,7 @@ def topic_references(display_path: str, topic: Topic, framework_ids: set[str], f
             raise DataError(display_path, f"snippets[{i}].snippet",
                             f"no cell in notebooks/{ref.notebook}.py is tagged '{ref.snippet}'",
                             f"use one of {', '.join(sorted(notebook.snippets)) or '(none)'} or tag the cells")
-        for framework_id in sorted(framework_ids - set(cells)):
+        for framework_id in sorted(framework_ids.required - set(cells)):
             raise DataError(display_path, f"snippets[{i}].snippet",
                             f"snippet '{ref.snippet}' has no {framework_id} cell in notebooks/{ref.notebook}.py",
                             f'tag that cell with ["{framework_id}", "{ref.snippet}"]')
@@ -149,9 +204,35 @@ def reason_references(display_path: str, where: str, reason, feature_ids: set[st
                         "add `feature:` or `topic:` so readers can check the reason")
 
 
-def rosetta_rows(display_path: str, category, framework_ids: set[str]) -> None:
+def python_code(display_path: str, where: str, code: str, statements_allowed: bool) -> None:
+    """Code in data is compiled when it is loaded, so a syntax error stops the build rather than a test."""
+    try:
+        compile(code, f"<{display_path}: {where}>", "eval")
+        return
+    except SyntaxError as error:
+        if not statements_allowed:
+            raise DataError(display_path, where, f"is not a valid Python expression: {error.msg} "
+                            f"(line {error.lineno})", "correct the expression") from None
+    try:
+        compile(code, f"<{display_path}: {where}>", "exec")
+    except SyntaxError as error:
+        raise DataError(display_path, where, f"is not valid Python: {error.msg} (line {error.lineno})",
+                        "correct the code (an expression, or statements that assign `result`)") from None
+
+
+def rosetta_rows(display_path: str, category, framework_ids: FrameworkIds, kind_ids: set[str]) -> None:
     for i, row in enumerate(category.rows):
+        if row.difference is not None:
+            vocabulary_term(display_path, f"rows[{i}].difference.kind", row.difference.kind, kind_ids,
+                            "a difference kind", "data/difference_kinds.yml")
         _every_framework(display_path, f"rows[{i}].code", row.code, framework_ids, "the code")
+        for framework_id, code in row.code.items():
+            python_code(display_path, f"rows[{i}].code.{framework_id}", code, statements_allowed=True)
+        for name, expression in row.inputs.items():
+            python_code(display_path, f"rows[{i}].inputs.{name}", expression, statements_allowed=False)
+        if row.results_differ is not None:
+            python_code(display_path, f"rows[{i}].results_differ.check", row.results_differ.check,
+                        statements_allowed=False)
         _every_framework(display_path, f"rows[{i}].sources", row.sources, framework_ids, "the source")
         for framework_id in row.closest_idiom:
             if framework_id not in framework_ids:

@@ -17,7 +17,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 
 from .errors import NotebookError
+from .models import Framework
 from .notebooks import NotebookSource
 
 # Bump when the way notebooks are executed or post-processed changes.
@@ -38,19 +39,27 @@ KERNEL_ENVIRONMENT = {
     "PYTHONHASHSEED": "0",
 }
 
-# Distributions whose version changes what a notebook prints; shown on the versions page.
-TRACKED_DISTRIBUTIONS = (
-    "torch", "tensorflow-cpu", "keras", "jax", "jaxlib", "numpy", "ml-dtypes",
-    "tensorboard", "onnx", "onnxscript", "onnxruntime",
-    "flax", "optax", "orbax-checkpoint", "grain", "executorch", "ai-edge-litert", "tf2onnx", "jax2onnx", "torchao",
-    "qwix", "litert-quantizer",
+# Distributions shared by every framework's code, and the tools that execute and render notebooks. Each
+# framework's own distributions are listed in data/frameworks/ (`distribution`, `related_distributions`).
+SHARED_DISTRIBUTIONS = (
+    "numpy", "ml-dtypes", "onnx", "onnxscript", "onnxruntime",
     "nbclient", "ipykernel", "jupytext", "mkdocs", "mkdocs-material", "mkdocs-jupyter",
     "mkdocs-macros-plugin", "pydantic",
 )
 
+
+def tracked_distributions(frameworks: Iterable[Framework]) -> tuple[str, ...]:
+    """Distributions whose version changes what a notebook prints: part of the cache key, shown on the versions page."""
+    names = [name for f in frameworks for name in (f.distribution, *f.related_distributions)]
+    return tuple(dict.fromkeys(names + list(SHARED_DISTRIBUTIONS)))
+
+
 # Runs inside the kernel after the notebook, so the versions shown are those that produced the outputs.
 _PROBE_TAG = "rosetta-environment-probe"
-_PROBE_SOURCE = f"""
+
+
+def _probe_source(distributions: tuple[str, ...]) -> str:
+    return f"""
 import importlib.metadata as _md, json as _json, os as _os, platform as _platform, sys as _sys
 def _version(name):
     try:
@@ -62,7 +71,7 @@ print(_json.dumps({{
     "platform": _platform.platform(),
     "machine": _platform.machine(),
     "cpu_count": _os.cpu_count(),
-    "distributions": {{name: _version(name) for name in {list(TRACKED_DISTRIBUTIONS)!r}}},
+    "distributions": {{name: _version(name) for name in {list(distributions)!r}}},
 }}))
 """
 
@@ -77,9 +86,9 @@ class ExecutedNotebook:
     from_cache: bool
 
 
-def installed_versions() -> dict[str, str | None]:
+def installed_versions(distributions: Iterable[str]) -> dict[str, str | None]:
     versions = {}
-    for name in TRACKED_DISTRIBUTIONS:
+    for name in distributions:
         try:
             versions[name] = importlib.metadata.version(name)
         except importlib.metadata.PackageNotFoundError:
@@ -87,7 +96,7 @@ def installed_versions() -> dict[str, str | None]:
     return versions
 
 
-def cache_key(source: NotebookSource, root: Path) -> str:
+def cache_key(source: NotebookSource, root: Path, distributions: Iterable[str] = SHARED_DISTRIBUTIONS) -> str:
     digest = hashlib.sha256()
 
     def feed(label: str, data: bytes) -> None:
@@ -100,7 +109,7 @@ def cache_key(source: NotebookSource, root: Path) -> str:
         feed(helper.relative_to(root).as_posix(), helper.read_bytes())
     for dependency in source.depends_on:
         feed(dependency, (root / dependency).read_bytes())
-    feed("versions", json.dumps(installed_versions(), sort_keys=True).encode())
+    feed("versions", json.dumps(installed_versions(distributions), sort_keys=True).encode())
     feed("python", f"{sys.version} {platform.machine()}".encode())
     feed("environment", json.dumps(KERNEL_ENVIRONMENT, sort_keys=True).encode())
     return digest.hexdigest()
@@ -123,7 +132,8 @@ def _failure_message(nb: nbformat.NotebookNode, display_path: str, error: Except
                          "run it with `jupytext --execute` to see the full error")
 
 
-def execute_notebook(source_path: str, root: str, key: str, destination: str, timeout: int) -> tuple[str, float]:
+def execute_notebook(source_path: str, root: str, key: str, destination: str, timeout: int,
+                     distributions: tuple[str, ...]) -> tuple[str, float]:
     """Execute one notebook in a fresh kernel; write the executed .ipynb atomically. Runs in a worker process."""
     import jupytext
     from nbclient import NotebookClient
@@ -133,7 +143,7 @@ def execute_notebook(source_path: str, root: str, key: str, destination: str, ti
     source = Path(source_path)
     display_path = source.relative_to(root).as_posix()
     nb = jupytext.read(source)
-    nb.cells.append(nbformat.v4.new_code_cell(_PROBE_SOURCE, metadata={"tags": [_PROBE_TAG]}))
+    nb.cells.append(nbformat.v4.new_code_cell(_probe_source(distributions), metadata={"tags": [_PROBE_TAG]}))
     from traitlets.config import Config
 
     # IPC sockets: the kernel talks to this process only, and does not warn about unencrypted TCP.
@@ -187,13 +197,14 @@ def execute_all(
     sources: dict[str, NotebookSource],
     root: Path,
     cache_dir: Path,
+    distributions: tuple[str, ...] = SHARED_DISTRIBUTIONS,
     workers: int = 2,
     timeout: int = 600,
     log: Callable[[str], None] = print,
 ) -> dict[str, ExecutedNotebook]:
     """Executed notebooks by name; runs only those whose inputs changed, `workers` at a time."""
     root, cache_dir = Path(root), Path(cache_dir)
-    keys = {name: cache_key(source, root) for name, source in sources.items()}
+    keys = {name: cache_key(source, root, distributions) for name, source in sources.items()}
     destination = {name: cache_dir / "notebooks" / f"{name}.ipynb" for name in sources}
     stale = [name for name in sources if _cached(destination[name], keys[name]) is None]
     if stale:
@@ -203,7 +214,7 @@ def execute_all(
         with ProcessPoolExecutor(max_workers=max(1, min(workers, len(stale)))) as pool:
             futures = {
                 pool.submit(execute_notebook, str(sources[name].path), str(root), keys[name],
-                            str(destination[name]), timeout): name
+                            str(destination[name]), timeout, distributions): name
                 for name in stale
             }
             try:

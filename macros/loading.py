@@ -16,8 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .errors import DataError, key_path
-from .models import (BenchmarkRun, Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory,
-                     SeedArticle, Situation, SupportLevels, Topic)
+from .models import (BenchmarkRun, Claim, ClaimVerdicts, DifferenceKinds, FeatureCategory, Framework, MigrationGuide,
+                     NotebookOrder, RosettaCategory, SeedArticle, Situation, SupportLevels, Topic)
 from .notebooks import NotebookSource, read_notebook_source
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -29,6 +29,8 @@ class Site:
 
     frameworks: tuple[Framework, ...]  # in column order
     levels: SupportLevels
+    difference_kinds: DifferenceKinds
+    verdicts: ClaimVerdicts
     categories: tuple[FeatureCategory, ...]  # in page order
     topics: tuple[Topic, ...]  # in nav order
     notebooks: dict[str, NotebookSource]
@@ -38,10 +40,6 @@ class Site:
     rosetta: tuple[RosettaCategory, ...] = ()
     migrations: tuple[MigrationGuide, ...] = ()
     benchmarks: tuple[BenchmarkRun, ...] = ()  # full runs first, oldest to newest
-
-    @property
-    def framework_ids(self) -> list[str]:
-        return [f.id for f in self.frameworks]
 
     def framework(self, framework_id: str) -> Framework:
         return next(f for f in self.frameworks if f.id == framework_id)
@@ -126,20 +124,19 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
     root = Path(root)
     today = today or dt.date.today()
 
-    frameworks = _load_folder(root, "data/frameworks", Framework)
-    checks.unique_ids(frameworks, lambda item: [("id", item.id)])
-    framework_ids = {f.id for _, f in frameworks}
+    frameworks = load_frameworks(root)
+    framework_ids = checks.FrameworkIds(frameworks)
 
-    levels_path = root / "data/support_levels.yml"
-    levels = parse_model(SupportLevels, read_yaml(levels_path, root), "data/support_levels.yml")
-    checks.unique_ids([("data/support_levels.yml", levels)],
-                      lambda item: [(f"levels[{i}].id", level.id) for i, level in enumerate(item.levels)])
+    levels = _load_vocabulary(root, "data/support_levels.yml", SupportLevels, "levels")
     level_ids = {level.id for level in levels.levels}
+    difference_kinds = _load_vocabulary(root, "data/difference_kinds.yml", DifferenceKinds, "kinds")
+    kind_ids = {kind.id for kind in difference_kinds.kinds}
+    verdicts = _load_vocabulary(root, "data/claim_verdicts.yml", ClaimVerdicts, "verdicts")
 
     categories = _load_folder(root, "data/features", FeatureCategory)
     checks.unique_ids(categories, lambda c: [(f"features[{i}].id", f.id) for i, f in enumerate(c.features)])
     for display_path, category in categories:
-        checks.feature_cells(display_path, category, framework_ids, level_ids)
+        checks.feature_cells(display_path, category, framework_ids, level_ids, kind_ids)
     feature_ids = {f.id for _, c in categories for f in c.features}
 
     notebooks = {
@@ -170,6 +167,8 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
     for display_path, claim in claims:
         checks.claim_references(display_path, claim, {a.id for _, a in articles}, feature_ids, topic_ids, notebooks,
                                 measurement_ids, today)
+        checks.vocabulary_term(display_path, "verdict", claim.verdict, {v.id for v in verdicts.verdicts},
+                               "a verdict", "data/claim_verdicts.yml")
     checks.every_article_audited(articles, claims)
     topic_order = {t.id: (t.order, t.id) for _, t in topics}
 
@@ -185,7 +184,7 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
             raise DataError(display_path, "last_reviewed", f"{situation.last_reviewed} is in the future",
                             f"use the date the entry was actually reviewed (today is {today})")
 
-    rosetta = load_rosetta(root, framework_ids)
+    rosetta = load_rosetta(root, framework_ids, kind_ids)
     rosetta_ids = {c.id for c in rosetta}
     migrations = _load_folder(root, "data/migrations", MigrationGuide, required=False)
     for display_path, guide in migrations:
@@ -200,8 +199,10 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
 
     checks.distinct_titles([t for _, t in topics], rosetta, notebooks)
     return Site(
-        frameworks=tuple(sorted((f for _, f in frameworks), key=lambda f: f.order)),
+        frameworks=frameworks,
         levels=levels,
+        difference_kinds=difference_kinds,
+        verdicts=verdicts,
         categories=tuple(sorted((c for _, c in categories), key=lambda c: (c.order, c.id))),
         topics=tuple(sorted((t for _, t in topics), key=lambda t: (t.order, t.id))),
         notebooks=notebooks,
@@ -214,10 +215,32 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
     )
 
 
-def load_rosetta(root: Path, framework_ids: set[str]) -> tuple[RosettaCategory, ...]:
+def load_frameworks(root: Path) -> tuple[Framework, ...]:
+    """data/frameworks/ on its own, in column order (the Rosetta tests and the benchmark harness need only this)."""
+    frameworks = _load_folder(Path(root), "data/frameworks", Framework)
+    checks.unique_ids(frameworks, lambda item: [("id", item.id)])
+    for display_path, framework in frameworks:
+        checks.python_code(display_path, "from_numpy", framework.from_numpy, statements_allowed=False)
+        checks.import_lines(display_path, framework.imports)
+    return tuple(sorted((f for _, f in frameworks), key=lambda f: (f.order, f.id)))
+
+
+def _load_vocabulary(root: Path, display_path: str, model: type[Model], key: str) -> Model:
+    vocabulary = parse_model(model, read_yaml(Path(root) / display_path, Path(root)), display_path)
+    checks.unique_ids([(display_path, vocabulary)],
+                      lambda item: [(f"{key}[{i}].id", term.id) for i, term in enumerate(getattr(item, key))])
+    checks.badge_colours(display_path, key, getattr(vocabulary, key))
+    return vocabulary
+
+
+def load_rosetta(root: Path, framework_ids: checks.FrameworkIds, kind_ids: set[str] | None = None
+                 ) -> tuple[RosettaCategory, ...]:
     """data/rosetta/ on its own (the Rosetta tests need nothing else)."""
+    if kind_ids is None:
+        kinds = _load_vocabulary(Path(root), "data/difference_kinds.yml", DifferenceKinds, "kinds")
+        kind_ids = {kind.id for kind in kinds.kinds}
     rosetta = _load_folder(Path(root), "data/rosetta", RosettaCategory, required=False)
     checks.unique_ids(rosetta, lambda c: [(f"rows[{i}].id", r.id) for i, r in enumerate(c.rows)])
     for display_path, category in rosetta:
-        checks.rosetta_rows(display_path, category, framework_ids)
+        checks.rosetta_rows(display_path, category, framework_ids, kind_ids)
     return tuple(sorted((c for _, c in rosetta), key=lambda c: (c.order, c.id)))

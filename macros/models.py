@@ -11,6 +11,7 @@ import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
+from notebooks.helpers.agreement import ATOL, RTOL
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 # An HTML tag outside inline `code`: data text is plain text, never markup.
@@ -39,6 +40,8 @@ def _https_url(value: str) -> str:
 
 
 PlainText = Annotated[str, AfterValidator(_plain_text)]
+HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-f]{6}$"),
+                      Field(description='A colour as six lower-case hex digits, e.g. "#1b5e20".')]
 HttpsUrl = Annotated[str, AfterValidator(_https_url)]
 Identifier = Annotated[
     str,
@@ -71,6 +74,16 @@ class Framework(_Strict):
     order: int = Field(description="Column position in tables, from 1.")
     module: str = Field(description="Python module the notebooks import, e.g. `torch`.")
     distribution: str = Field(description="pip distribution installed for it, e.g. `tensorflow-cpu`; its version is shown.")
+    preview: bool = Field(default=False, description="A framework being added: cells, rows, snippets and at-a-glance "
+                          "rows may leave it out, and pages show it as not yet covered.")
+    related_distributions: list[str] = Field(
+        default_factory=list, description="Other pip distributions its code on the site uses (its compiler, "
+        "add-on libraries); their versions join the notebook cache key and the versions page.")
+    imports: list[str] = Field(min_length=1, description="The import lines its Rosetta code may assume, as a reader "
+                               "writes them; they are shown on every Rosetta page and define the module aliases.")
+    from_numpy: str = Field(description="Python expression turning the NumPy array `array` into its tensor, using "
+                            "the names bound by `imports` and `np`.")
+    colour: HexColour = Field(description="Its colour in charts.")
     maintainer: PlainText
     first_release: Release
     licence: str = Field(description="SPDX licence identifier, e.g. Apache-2.0.")
@@ -85,6 +98,7 @@ class Framework(_Strict):
 class SupportLevel(_Strict):
     id: Identifier
     label: PlainText
+    colour: HexColour = Field(description="Badge background behind white text (at least 4.5:1 contrast).")
     symbol: str = Field(description="One short glyph shown in the badge beside the label.")
     description: PlainText
 
@@ -93,6 +107,33 @@ class SupportLevels(_Strict):
     """data/support_levels.yml — the one vocabulary of support levels."""
 
     levels: list[SupportLevel] = Field(min_length=1)
+
+
+class DifferenceKind(_Strict):
+    id: Identifier
+    label: PlainText
+    colour: HexColour = Field(description="The edge colour of the difference note.")
+    trap: bool = Field(description="True when it changes results or behaviour, not only spelling.")
+    description: PlainText
+
+
+class DifferenceKinds(_Strict):
+    """data/difference_kinds.yml — the one vocabulary of how frameworks differ (features and Rosetta rows)."""
+
+    kinds: list[DifferenceKind] = Field(min_length=1)
+
+
+class ClaimVerdict(_Strict):
+    id: Identifier
+    label: PlainText
+    colour: HexColour = Field(description="Badge background behind white text (at least 4.5:1 contrast).")
+    description: PlainText = Field(description="What the verdict means, in a few words.")
+
+
+class ClaimVerdicts(_Strict):
+    """data/claim_verdicts.yml — the one vocabulary of claims-audit verdicts."""
+
+    verdicts: list[ClaimVerdict] = Field(min_length=1)
 
 
 class NotebookOrder(_Strict):
@@ -129,11 +170,10 @@ class FeatureCell(_Strict):
     sources: list[HttpsUrl] = Field(min_length=1, description="Official docs or repository pages.")
 
 
-DifferenceKind = Literal["names-differ", "defaults-differ", "semantics-differ", "only-in-some", "needs-add-on"]
-
-
 class Difference(_Strict):
-    kind: DifferenceKind = Field(description="How the frameworks differ for this feature.")
+    """How the frameworks differ for a feature or a Rosetta row, in more than the code shown."""
+
+    kind: Identifier = Field(description="A difference kind id from data/difference_kinds.yml.")
     note: PlainText
 
 
@@ -221,9 +261,6 @@ class Topic(_Strict):
 
 # --- Claims audit: data/articles/<id>.yml and data/claims/<id>.yml ------------------------------
 
-ClaimVerdict = Literal["holds", "outdated", "wrong", "depends", "unverifiable"]
-
-
 class SeedArticle(_Strict):
     """data/articles/<id>.yml — one of the seed articles the claims audit checks.
 
@@ -266,7 +303,7 @@ class Claim(_Strict):
                               "lists claims in topic order.")
     claim: PlainText = Field(description="The claim, paraphrased (never copied); one wording that covers every "
                              "article that makes it.")
-    verdict: ClaimVerdict
+    verdict: Identifier = Field(description="A verdict id from data/claim_verdicts.yml.")
     reason: PlainText = Field(max_length=160, description="One line for the summary table: why this verdict.")
     explanation: PlainText
     changed: PlainText | None = Field(default=None, description="What changed since the claim was true, with dates.")
@@ -300,13 +337,7 @@ class Situation(_Strict):
 # --- API Rosetta: data/rosetta/<category>.yml ----------------------------------------------------
 
 
-class RosettaDifference(_Strict):
-    kind: Literal["argument-names", "defaults", "axis-convention", "layout", "dtype-promotion",
-                  "in-place-vs-functional", "semantics", "no-direct-equivalent"]
-    note: PlainText
-
-
-class DeclaredDifference(_Strict):
+class ResultsDiffer(_Strict):
     """Results are expected to differ; `check` states how, and the test verifies exactly that."""
 
     explanation: PlainText
@@ -323,10 +354,12 @@ class RosettaRow(_Strict):
                     "framework's code sees the name bound to its own tensor, and `<name>_np` to the array.")
     code: dict[str, str] = Field(description="Framework id → a Python expression, or statements that assign `result`.")
     compare: Literal["values", "shape", "none"] = "values"
-    rtol: float = 1e-5
-    atol: float = 1e-6
-    differs: DeclaredDifference | None = None
-    difference: RosettaDifference | None = None
+    rtol: float = Field(default=RTOL, description="Relative tolerance of the one equivalence rule "
+                        "(notebooks/helpers/agreement.py); change it only with a reason.")
+    atol: float = Field(default=ATOL, description="Absolute tolerance of the same rule.")
+    results_differ: ResultsDiffer | None = Field(default=None, description="Only when the results differ on "
+                                                 "purpose: why, and the check the test verifies.")
+    difference: Difference | None = Field(default=None, description="How the APIs differ beyond their code.")
     closest_idiom: dict[str, PlainText] = Field(default_factory=dict, description="Framework id → why there is no "
                                                 "direct equivalent and what the code above does instead.")
     sources: dict[str, HttpsUrl] = Field(description="Framework id → official page for the API used.")

@@ -8,12 +8,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import (Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory, SeedArticle,
-                     Situation, SupportLevels, Topic)
+from .models import (Claim, ClaimVerdicts, DifferenceKinds, FeatureCategory, Framework, MigrationGuide, NotebookOrder,
+                     RosettaCategory, SeedArticle, Situation, SupportLevels, Topic)
 
 SCHEMAS = {
     "framework": Framework,
     "support-levels": SupportLevels,
+    "difference-kinds": DifferenceKinds,
+    "claim-verdicts": ClaimVerdicts,
     "notebook-order": NotebookOrder,
     "feature-category": FeatureCategory,
     "topic": Topic,

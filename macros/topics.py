@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from . import urls
 from .execution import ExecutedNotebook
 from .loading import Site
-from .matrix import MATRIX_URL, features_table, legend, matrix_rows
-from .rendering import compact_html, doc_link, page_url, relative_url, render
+from .matrix import features_table, legend, matrix_rows
+from .rendering import compact_html, render
 from .snippets import snippet_tabs
-
-TOPIC_DOC = "topics/{id}.md"
 
 
 def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str, page_src: str,
@@ -28,36 +27,40 @@ def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str,
         snippets=[(ref, snippet_tabs(site, executed, ref.notebook, ref.snippet, page_src)) for ref in topic.snippets],
         features_table=features_table(site, rows, page_src, on_matrix_page=False) if rows else "",
         legend=legend(site, rows, with_ids=False) if rows else "",
-        matrix_link=doc_link(page_src, "matrix.md"),
+        matrix_link=urls.doc_link(page_src, urls.MATRIX),
         measured=[(name, measured[name]()) for name in topic.measured_sections],
     )
 
 
 def at_a_glance(site: Site, topic, page_src: str) -> str:
-    """The short answer before the prose: one row per framework, badges linking to the legend."""
+    """The short answer before the prose: one row per framework (a framework in preview may have none yet),
+    badges linking to the legend."""
     levels = {level.id: level for level in site.levels.levels}
-    here = page_url(page_src)
-    rows = [(f, topic.at_a_glance.frameworks[f.id], levels[topic.at_a_glance.frameworks[f.id].level])
-            for f in site.frameworks]
+    glance = topic.at_a_glance.frameworks
+    rows = [(f, glance.get(f.id), levels[glance[f.id].level] if f.id in glance else None) for f in site.frameworks]
     return compact_html(render("at_a_glance.html", rows=rows, glance=topic.at_a_glance,
-                               legend_link=lambda level: relative_url(here, f"{MATRIX_URL}#legend-{level.id}")))
+                               legend_link=lambda level: urls.html_link(page_src, urls.legend(level.id))))
 
 
 def topic_index(site: Site, page_src: str) -> str:
     return render("topic_index.md", topics=[
-        (topic, doc_link(page_src, TOPIC_DOC.format(id=topic.id))) for topic in site.topics
+        (topic, urls.doc_link(page_src, urls.topic(topic.id))) for topic in site.topics
     ])
+
+
+def installed_distributions(executed: dict[str, ExecutedNotebook]) -> dict[str, str | None]:
+    """Versions reported by the kernel that executed the notebooks (they all share one environment)."""
+    environment = next(iter(executed.values())).environment if executed else {}
+    return environment.get("distributions", {})
 
 
 def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_id: str, page_src: str) -> str:
     framework = site.framework(framework_id)
-    environment = next(iter(executed.values())).environment if executed else {}
-    installed = environment.get("distributions", {})
     rows = matrix_rows(site)
     return render(
         "framework.md",
         framework=framework,
-        installed_version=installed.get(framework.distribution),
+        installed_version=installed_distributions(executed).get(framework.distribution),
         categories=[
             (category, [(row, next(c for c in row.cells if c.framework.id == framework_id))
                         for row in rows if row.category.id == category.id])
@@ -65,24 +68,23 @@ def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_
         ],
         # An HTML list: MkDocs' anchor check does not see ids inside raw HTML, so these are URL links
         # (tests/test_build.py checks every internal link and fragment of the built site).
-        feature_link=lambda row: relative_url(page_url(page_src), f"matrix/#{row.anchor}"),
-        topics=[(topic, doc_link(page_src, TOPIC_DOC.format(id=topic.id)), topic.positions[framework_id])
+        feature_link=lambda row: urls.html_link(page_src, urls.feature(row.feature.id)),
+        topics=[(topic, urls.doc_link(page_src, urls.topic(topic.id)), topic.positions.get(framework_id))
                 for topic in site.topics],
     )
 
 
 def framework_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
-    environment = next(iter(executed.values())).environment if executed else {}
-    installed = environment.get("distributions", {})
+    installed = installed_distributions(executed)
     return render("framework_index.md", frameworks=[
-        (f, doc_link(page_src, f"frameworks/{f.id}.md"), installed.get(f.distribution)) for f in site.frameworks])
+        (f, urls.doc_link(page_src, urls.framework(f.id)), installed.get(f.distribution)) for f in site.frameworks])
 
 
 def notebook_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
     embedded_in = {name: [t for t in site.topics if any(ref.notebook == name for ref in t.snippets)]
                    for name in site.notebooks}
     return render("notebook_index.md", notebooks=[
-        (source, doc_link(page_src, f"notebooks/{name}.ipynb"), executed[name].seconds,
-         [(t, doc_link(page_src, TOPIC_DOC.format(id=t.id))) for t in embedded_in[name]])
+        (source, urls.doc_link(page_src, urls.notebook(name)), executed[name].seconds,
+         [(t, urls.doc_link(page_src, urls.topic(t.id))) for t in embedded_in[name]])
         for name, source in site.notebooks.items()
     ])

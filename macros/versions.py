@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .execution import ExecutedNotebook
 from .loading import Site
-from .rendering import doc_link, render
+from . import urls
+from .rendering import render
 
 
 def versions_page(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
@@ -20,7 +21,7 @@ def versions_page(site: Site, executed: dict[str, ExecutedNotebook], page_src: s
         tools=[(name, version) for name, version in distributions.items()
                if name not in framework_distributions and version],
         notebooks=[
-            (site.notebooks[name].title, doc_link(page_src, f"notebooks/{name}.ipynb"),
+            (site.notebooks[name].title, urls.doc_link(page_src, urls.notebook(name)),
              nb.notebook.metadata["rosetta"]["executed_at"], nb.seconds)
             for name, nb in executed.items()
         ],

@@ -10,11 +10,13 @@ import pytest
 import yaml
 
 from macros.errors import DataError, NotebookError, SiteInputError
-from macros.loading import load_site
+from macros.loading import load_frameworks, load_site
 
 from conftest import ROOT, copy_project, run_build
 
 TODAY = dt.date.today()
+# Framework ids as data names them: the first and last column.
+FIRST, LAST = load_frameworks(ROOT)[0].id, load_frameworks(ROOT)[-1].id
 
 
 @pytest.fixture
@@ -43,7 +45,7 @@ def rel(root: Path, path: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-def first_cell(data, framework="pytorch"):
+def first_cell(data, framework=FIRST):
     return data["features"][0]["cells"][framework]
 
 
@@ -57,25 +59,25 @@ def yaml_syntax_error(root):
 def missing_field(root):
     path = feature_files(root)[0]
     edit(path, lambda d: first_cell(d).pop("note"))
-    return rel(root, path), "features[0].cells.pytorch.note", "Field required"
+    return rel(root, path), f"features[0].cells.{FIRST}.note", "Field required"
 
 
 def unknown_framework(root):
     path = feature_files(root)[0]
-    edit(path, lambda d: d["features"][0]["cells"].__setitem__("mxnet", d["features"][0]["cells"].pop("jax")))
+    edit(path, lambda d: d["features"][0]["cells"].__setitem__("mxnet", d["features"][0]["cells"].pop(LAST)))
     return rel(root, path), "features[0].cells.mxnet", "'mxnet' is not a framework"
 
 
 def missing_framework(root):
     path = feature_files(root)[0]
-    edit(path, lambda d: d["features"][0]["cells"].pop("jax"))
-    return rel(root, path), "features[0].cells.jax", "the cell for jax is missing"
+    edit(path, lambda d: d["features"][0]["cells"].pop(LAST))
+    return rel(root, path), f"features[0].cells.{LAST}", f"the cell for {LAST} is missing"
 
 
 def unknown_level(root):
     path = feature_files(root)[0]
-    edit(path, lambda d: first_cell(d, "jax").__setitem__("level", "builtin"))
-    return rel(root, path), "features[0].cells.jax.level", "'builtin' is not a support level"
+    edit(path, lambda d: first_cell(d, LAST).__setitem__("level", "builtin"))
+    return rel(root, path), f"features[0].cells.{LAST}.level", "'builtin' is not a support level"
 
 
 def duplicate_feature_id(root):
@@ -105,14 +107,14 @@ def dangling_cell_tag(root):
 
 def non_https_url(root):
     path = feature_files(root)[0]
-    edit(path, lambda d: first_cell(d)["sources"].__setitem__(0, "http://pytorch.org/docs"))
-    return rel(root, path), "features[0].cells.pytorch.sources[0]", "is not an https URL"
+    edit(path, lambda d: first_cell(d)["sources"].__setitem__(0, "http://docs.example.org/docs"))
+    return rel(root, path), f"features[0].cells.{FIRST}.sources[0]", "is not an https URL"
 
 
 def malformed_url(root):
     path = feature_files(root)[0]
-    edit(path, lambda d: first_cell(d)["sources"].__setitem__(0, "https://pytorch org/docs"))
-    return rel(root, path), "features[0].cells.pytorch.sources[0]", "not a well-formed URL"
+    edit(path, lambda d: first_cell(d)["sources"].__setitem__(0, "https://docs example.org/docs"))
+    return rel(root, path), f"features[0].cells.{FIRST}.sources[0]", "not a well-formed URL"
 
 
 def future_review_date(root):
@@ -131,23 +133,23 @@ def file_name_differs_from_id(root):
 def script_in_text(root):
     path = feature_files(root)[0]
     edit(path, lambda d: first_cell(d).__setitem__("note", "Looks fine <script>alert(1)</script>"))
-    return rel(root, path), "features[0].cells.pytorch.note", "contains an HTML tag"
+    return rel(root, path), f"features[0].cells.{FIRST}.note", "contains an HTML tag"
 
 
 def unquoted_version(root):
     path = feature_files(root)[0]
     edit(path, lambda d: first_cell(d).__setitem__("since", 2.0))
-    return rel(root, path), "features[0].cells.pytorch.since", "Input should be a valid string"
+    return rel(root, path), f"features[0].cells.{FIRST}.since", "Input should be a valid string"
 
 
 def misspelt_key(root):
     path = feature_files(root)[0]
     edit(path, lambda d: first_cell(d).__setitem__("notes", "typo of note"))
-    return rel(root, path), "features[0].cells.pytorch.notes", "Extra inputs are not permitted"
+    return rel(root, path), f"features[0].cells.{FIRST}.notes", "Extra inputs are not permitted"
 
 
 def framework_missing_licence(root):
-    path = root / "data/frameworks/jax.yml"
+    path = root / f"data/frameworks/{LAST}.yml"
     edit(path, lambda d: d.pop("licence"))
     return rel(root, path), "licence", "Field required"
 
@@ -166,8 +168,8 @@ def duplicate_level(root):
 
 def notebook_cell_with_two_frameworks(root):
     path = root / "notebooks/tensors.py"
-    path.write_text(path.read_text().replace('# %% tags=["pytorch", "eager-arithmetic"]',
-                                             '# %% tags=["pytorch", "jax", "eager-arithmetic"]'))
+    path.write_text(path.read_text().replace(f'# %% tags=["{FIRST}", "eager-arithmetic"]',
+                                             f'# %% tags=["{FIRST}", "{LAST}", "eager-arithmetic"]'))
     return rel(root, path), "cell", "should be one framework id and one snippet name"
 
 
@@ -179,8 +181,9 @@ def code_span_in_notebook_heading(root):
 
 def deprecated_without_deprecation(root):
     path = feature_files(root)[0]
-    edit(path, lambda d: (first_cell(d, "jax").__setitem__("level", "deprecated"), first_cell(d, "jax").pop("deprecation", None)))
-    return rel(root, path), "features[0].cells.jax.deprecation", "does not say since when"
+    edit(path, lambda d: (first_cell(d, LAST).__setitem__("level", "deprecated"),
+                          first_cell(d, LAST).pop("deprecation", None)))
+    return rel(root, path), f"features[0].cells.{LAST}.deprecation", "does not say since when"
 
 
 def rosetta_unknown_framework(root):
@@ -191,8 +194,8 @@ def rosetta_unknown_framework(root):
 
 def rosetta_missing_source(root):
     path = root / "data/rosetta/reductions.yml"
-    edit(path, lambda d: d["rows"][0]["sources"].pop("jax"))
-    return rel(root, path), "rows[0].sources.jax", "the source for jax is missing"
+    edit(path, lambda d: d["rows"][0]["sources"].pop(LAST))
+    return rel(root, path), f"rows[0].sources.{LAST}", f"the source for {LAST} is missing"
 
 
 def situation_reason_to_nowhere(root):
@@ -213,14 +216,14 @@ def claim_evidence_to_missing_topic(root):
 
 def claim_evidence_of_two_kinds(root):
     path = claim_files(root)[0]
-    edit(path, lambda d: d["evidence"].__setitem__(0, {"source": "https://pytorch.org/", "topic": "execution-model"}))
+    edit(path, lambda d: d["evidence"].__setitem__(0, {"source": "https://docs.example.org/", "topic": "execution-model"}))
     return rel(root, path), "evidence[0]", "names 2 kinds of evidence"
 
 
 def claim_with_unknown_verdict(root):
     path = claim_files(root)[0]
     edit(path, lambda d: d.__setitem__("verdict", "true"))
-    return rel(root, path), "verdict", "Input should be"
+    return rel(root, path), "verdict", "'true' is not a verdict"
 
 
 def claim_made_by_unknown_article(root):
@@ -295,14 +298,14 @@ def topic_without_glance(root):
 
 def glance_missing_a_framework(root):
     path = any_topic(root)
-    edit(path, lambda d: d["at_a_glance"]["frameworks"].pop("jax"))
-    return rel(root, path), "at_a_glance.frameworks.jax", "the at-a-glance row for jax is missing"
+    edit(path, lambda d: d["at_a_glance"]["frameworks"].pop(LAST))
+    return rel(root, path), f"at_a_glance.frameworks.{LAST}", f"the at-a-glance row for {LAST} is missing"
 
 
 def glance_with_unknown_level(root):
     path = any_topic(root)
-    edit(path, lambda d: d["at_a_glance"]["frameworks"]["pytorch"].__setitem__("level", "yes"))
-    return rel(root, path), "at_a_glance.frameworks.pytorch.level", "'yes' is not a support level"
+    edit(path, lambda d: d["at_a_glance"]["frameworks"][FIRST].__setitem__("level", "yes"))
+    return rel(root, path), f"at_a_glance.frameworks.{FIRST}.level", "'yes' is not a support level"
 
 
 def glance_verdict_longer_than_a_line(root):
@@ -338,7 +341,134 @@ def notebook_titled_like_a_topic(root):
     return "notebooks/autograd.py", "first heading", "is also the title of data/topics/automatic-differentiation.yml"
 
 
-CASES = [deprecated_without_deprecation, rosetta_unknown_framework, rosetta_missing_source,
+def rosetta_code_with_a_syntax_error(root):
+    path = root / "data/rosetta/reductions.yml"
+    edit(path, lambda d: d["rows"][0]["code"].__setitem__(FIRST, "x.sum(dim=0"))
+    return rel(root, path), f"rows[0].code.{FIRST}", "is not valid Python"
+
+
+def rosetta_check_with_a_syntax_error(root):
+    path = root / "data/rosetta/reductions.yml"
+    row = next(i for i, r in enumerate(yaml.safe_load(path.read_text())["rows"]) if r.get("results_differ"))
+    edit(path, lambda d: d["rows"][row]["results_differ"].__setitem__("check", "np.allclose(results[)"))
+    return rel(root, path), f"rows[{row}].results_differ.check", "is not a valid Python expression"
+
+
+def rosetta_input_that_is_a_statement(root):
+    path = root / "data/rosetta/reductions.yml"
+    edit(path, lambda d: d["rows"][0].__setitem__("inputs", {"x": "y = randn(3)"}))
+    return rel(root, path), "rows[0].inputs.x", "is not a valid Python expression"
+
+
+def rosetta_unknown_difference_kind(root):
+    path = root / "data/rosetta/reductions.yml"
+    edit(path, lambda d: d["rows"][0].__setitem__("difference", {"kind": "argument-names", "note": "Old id."}))
+    return rel(root, path), "rows[0].difference.kind", "'argument-names' is not a difference kind"
+
+
+def feature_unknown_difference_kind(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: d["features"][0].__setitem__("difference", {"kind": "names-differ", "note": "Old id."}))
+    return rel(root, path), "features[0].difference.kind", "'names-differ' is not a difference kind"
+
+
+def level_colour_too_light_for_white_text(root):
+    path = root / "data/support_levels.yml"
+    edit(path, lambda d: d["levels"][0].__setitem__("colour", "#ffeb3b"))
+    return rel(root, path), "levels[0].colour", "contrast"
+
+
+def verdict_without_colour(root):
+    path = root / "data/claim_verdicts.yml"
+    edit(path, lambda d: d["verdicts"][0].pop("colour"))
+    return rel(root, path), "verdicts[0].colour", "Field required"
+
+
+def framework_import_line_that_is_not_an_import(root):
+    path = root / f"data/frameworks/{FIRST}.yml"
+    edit(path, lambda d: d["imports"].append("print('hello')"))
+    return rel(root, path), "imports[", "is not one import statement"
+
+
+def framework_from_numpy_with_a_syntax_error(root):
+    path = root / f"data/frameworks/{FIRST}.yml"
+    edit(path, lambda d: d.__setitem__("from_numpy", "convert(array"))
+    return rel(root, path), "from_numpy", "is not a valid Python expression"
+
+
+def category_without_features(root):
+    path = feature_files(root)[0]
+    edit(path, lambda d: d.__setitem__("features", []))
+    return rel(root, path), "features", "at least 1"
+
+
+def rosetta_category_without_rows(root):
+    path = root / "data/rosetta/reductions.yml"
+    edit(path, lambda d: d.__setitem__("rows", []))
+    return rel(root, path), "rows", "at least 1"
+
+
+def rosetta_row_missing_code(root):
+    path = root / "data/rosetta/reductions.yml"
+    edit(path, lambda d: d["rows"][0]["code"].pop(LAST))
+    return rel(root, path), f"rows[0].code.{LAST}", f"the code for {LAST} is missing"
+
+
+def situation_with_one_reason(root):
+    path = sorted((root / "data/situations").glob("*.yml"))[0]
+    edit(path, lambda d: d.__setitem__("reasons", d["reasons"][:1]))
+    return rel(root, path), "reasons", "at least 2"
+
+
+def situation_reason_linking_nothing(root):
+    path = sorted((root / "data/situations").glob("*.yml"))[0]
+    edit(path, lambda d: d["reasons"].__setitem__(0, {"text": "Because."}))
+    return rel(root, path), "reasons[0]", "links to neither a feature nor a topic"
+
+
+def claim_made_by_nobody(root):
+    path = claim_files(root)[0]
+    edit(path, lambda d: d.__setitem__("made_by", []))
+    return rel(root, path), "made_by", "at least 1"
+
+
+def claim_without_evidence(root):
+    path = claim_files(root)[0]
+    edit(path, lambda d: d.__setitem__("evidence", []))
+    return rel(root, path), "evidence", "at least 1"
+
+
+def notebook_without_a_title(root):
+    path = root / "notebooks/tensors.py"
+    text = path.read_text()
+    heading = next(line for line in text.splitlines() if line.startswith("# # "))
+    path.write_text(text.replace(heading, "# Tensors, untitled", 1))
+    return rel(root, path), "first markdown cell", "has no `# Title` heading"
+
+
+def notebook_listed_twice_in_reading_order(root):
+    path = root / "data/notebook_order.yml"
+    edit(path, lambda d: d["notebooks"].append(d["notebooks"][0]))
+    return rel(root, path), "notebooks[", "is listed twice"
+
+
+def snippet_missing_a_framework_cell(root):
+    path = topic_with_snippets(root)
+    ref = yaml.safe_load(path.read_text())["snippets"][0]
+    notebook = root / "notebooks" / f"{ref['notebook']}.py"
+    tagged = f'# %% tags=["{LAST}", "{ref["snippet"]}"]'
+    assert tagged in notebook.read_text()
+    notebook.write_text(notebook.read_text().replace(tagged, "# %%"))
+    return rel(root, path), "snippets[0].snippet", f"has no {LAST} cell"
+
+
+CASES = [category_without_features, rosetta_category_without_rows, rosetta_row_missing_code,
+         situation_with_one_reason, situation_reason_linking_nothing, claim_made_by_nobody, claim_without_evidence,
+         notebook_without_a_title, notebook_listed_twice_in_reading_order, snippet_missing_a_framework_cell,
+         rosetta_code_with_a_syntax_error, rosetta_check_with_a_syntax_error, rosetta_input_that_is_a_statement,
+         rosetta_unknown_difference_kind, feature_unknown_difference_kind, level_colour_too_light_for_white_text,
+         verdict_without_colour, framework_import_line_that_is_not_an_import, framework_from_numpy_with_a_syntax_error,
+         deprecated_without_deprecation, rosetta_unknown_framework, rosetta_missing_source,
          situation_reason_to_nowhere, claim_evidence_to_missing_topic, claim_evidence_of_two_kinds,
          claim_with_unknown_verdict, claim_made_by_unknown_article, claim_made_by_same_article_twice,
          claim_reason_longer_than_a_line, claim_evidence_dated_in_the_future, claim_file_named_differently,
@@ -354,7 +484,7 @@ CASES = [deprecated_without_deprecation, rosetta_unknown_framework, rosetta_miss
 
 def test_the_real_data_loads():
     site = load_site(ROOT, today=TODAY)
-    assert site.categories and site.topics and len(site.frameworks) == 3
+    assert site.categories and site.topics and len(site.frameworks) >= 3
 
 
 @pytest.mark.parametrize("breakage", CASES, ids=[case.__name__ for case in CASES])
@@ -374,12 +504,12 @@ def test_broken_input_names_file_key_path_and_fix(project, breakage):
 def test_broken_data_stops_the_build_with_one_line_and_no_site(tmp_path):
     project = copy_project(tmp_path / "project")
     path = feature_files(project)[0]
-    edit(path, lambda d: first_cell(d, "jax").__setitem__("level", "builtin"))
+    edit(path, lambda d: first_cell(d, LAST).__setitem__("level", "builtin"))
     site = tmp_path / "site"
     result = run_build(project, site)
     assert result.returncode != 0
     errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
     assert len(errors) == 1, result.stderr
-    assert f"{rel(project, path)}: features[0].cells.jax.level: 'builtin' is not a support level" in errors[0]
+    assert f"{rel(project, path)}: features[0].cells.{LAST}.level: 'builtin' is not a support level" in errors[0]
     assert "Traceback" not in result.stderr
     assert not site.exists() or not any(site.iterdir()), "a failed build must not publish a partial site"
