@@ -21,7 +21,8 @@ from typing import Any
 import yaml
 
 from macros.loading import load_frameworks
-from macros.models import BenchmarkRun, Framework
+from macros.measurements import BenchmarkRun
+from macros.models import Framework
 
 from . import __doc__ as HARNESS_DOC
 from .harness import MODELS, SIZES, TASKS, describe_sizes

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .errors import DataError, key_path
-from .models import (BenchmarkRun, Claim, ClaimVerdicts, DifferenceKinds, FeatureCategory, Framework, MigrationGuide,
+from .measurements import BenchmarkRun
+from .models import (Claim, ClaimVerdicts, DifferenceKinds, FeatureCategory, Framework, MigrationGuide,
                      NotebookOrder, RosettaCategory, SeedArticle, Situation, SupportLevels, Topic)
 from .notebooks import NotebookSource, read_notebook_source
 

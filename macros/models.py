@@ -72,7 +72,6 @@ class Framework(_Strict):
     id: Identifier
     name: PlainText
     order: int = Field(description="Column position in tables, from 1.")
-    module: str = Field(description="Python module the notebooks import, e.g. `torch`.")
     distribution: str = Field(description="pip distribution installed for it, e.g. `tensorflow-cpu`; its version is shown.")
     preview: bool = Field(default=False, description="A framework being added: cells, rows, snippets and at-a-glance "
                           "rows may leave it out, and pages show it as not yet covered.")
@@ -95,12 +94,22 @@ class Framework(_Strict):
     summary: PlainText
 
 
-class SupportLevel(_Strict):
+class VocabularyTerm(_Strict):
+    """One entry of a vocabulary: the id data files use, and how pages show it."""
+
     id: Identifier
     label: PlainText
-    colour: HexColour = Field(description="Badge background behind white text (at least 4.5:1 contrast).")
-    symbol: str = Field(description="One short glyph shown in the badge beside the label.")
+    colour: HexColour = Field(description="Badge background behind white text (at least 4.5:1 contrast); for "
+                              "difference kinds, the edge of the note.")
     description: PlainText
+
+
+class SupportLevel(VocabularyTerm):
+    symbol: str = Field(description="One short glyph shown in the badge beside the label.")
+
+
+class DifferenceKind(VocabularyTerm):
+    trap: bool = Field(description="True when it changes results or behaviour, not only spelling.")
 
 
 class SupportLevels(_Strict):
@@ -109,31 +118,16 @@ class SupportLevels(_Strict):
     levels: list[SupportLevel] = Field(min_length=1)
 
 
-class DifferenceKind(_Strict):
-    id: Identifier
-    label: PlainText
-    colour: HexColour = Field(description="The edge colour of the difference note.")
-    trap: bool = Field(description="True when it changes results or behaviour, not only spelling.")
-    description: PlainText
-
-
 class DifferenceKinds(_Strict):
     """data/difference_kinds.yml — the one vocabulary of how frameworks differ (features and Rosetta rows)."""
 
     kinds: list[DifferenceKind] = Field(min_length=1)
 
 
-class ClaimVerdict(_Strict):
-    id: Identifier
-    label: PlainText
-    colour: HexColour = Field(description="Badge background behind white text (at least 4.5:1 contrast).")
-    description: PlainText = Field(description="What the verdict means, in a few words.")
-
-
 class ClaimVerdicts(_Strict):
     """data/claim_verdicts.yml — the one vocabulary of claims-audit verdicts."""
 
-    verdicts: list[ClaimVerdict] = Field(min_length=1)
+    verdicts: list[VocabularyTerm] = Field(min_length=1)
 
 
 class NotebookOrder(_Strict):
@@ -390,33 +384,3 @@ class MigrationGuide(_Strict):
     target: Identifier = Field(description="Framework id they move to.")
     intro: PlainText
     categories: list[Identifier] = Field(default_factory=list, description="Rosetta categories to cover; empty = all.")
-
-
-# --- Measurements: data/benchmarks/<id>.yml (written by `python -m macros.framework_benchmarks`) -----
-
-
-class Timing(_Strict):
-    model: Literal["mlp", "cnn", "lstm", "transformer-block"]
-    task: Literal["training-step", "inference"]
-    framework: Identifier
-    variant: str = Field(description='e.g. "eager", "torch.compile", "tf.function", "tf.function + XLA", "jax.jit".')
-    compiled: bool
-    median_ms: float
-    p25_ms: float
-    p75_ms: float
-    min_ms: float
-    max_ms: float
-    first_call_ms: float = Field(description="The first (warm-up) call, which includes tracing/compilation.")
-    repeats: int = Field(ge=5)
-
-
-class BenchmarkRun(_Strict):
-    """data/benchmarks/<id>.yml — one run of the harness, with the environment it ran in."""
-
-    id: Identifier
-    generated_by: str
-    recorded_at: str
-    mode: Literal["full", "smoke"]
-    environment: dict[str, str | int | float | None] = Field(description="CPU model, cores, threads, versions.")
-    sizes: dict[str, str] = Field(description="Model → input sizes and shapes, stated.")
-    timings: list[Timing] = Field(min_length=1)

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .models import Framework, Timing
+from .measurements import Timing
+from .models import Framework
 from .rendering import compact_html, render
 
 MODELS = ("mlp", "cnn", "lstm", "transformer-block")

@@ -13,7 +13,7 @@ from conftest import ROOT
 from benchmarks.harness import MODELS, TASKS
 from benchmarks.run import workers
 from macros.loading import load_frameworks
-from macros.models import BenchmarkRun
+from macros.measurements import BenchmarkRun
 
 FRAMEWORKS = load_frameworks(ROOT)
 WORKERS = workers(FRAMEWORKS)

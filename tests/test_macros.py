@@ -206,7 +206,7 @@ def test_code_size_counts_code_lines_and_tokens_not_comments():
 
 
 def test_bar_chart_is_titled_svg_with_one_bar_per_timing(site):
-    from macros.models import Timing
+    from macros.measurements import Timing
     from macros.performance import bar_chart
 
     timings = [Timing(model="mlp", task="inference", framework=f, variant=v, compiled=c, median_ms=m, p25_ms=m * .9,

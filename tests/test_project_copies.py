@@ -23,7 +23,7 @@ from conftest import ROOT, copy_project, run_build
 # A fourth framework as an editor would add it: one data file, marked as a preview (this one is Keras 3 on its
 # own; its only distribution is already installed with the others, so no notebook's cache key changes).
 FOURTH = {
-    "id": "keras", "name": "Keras", "preview": True, "module": "keras", "distribution": "keras",
+    "id": "keras", "name": "Keras", "preview": True, "distribution": "keras",
     "related_distributions": [], "imports": ["import keras"], "from_numpy": "keras.ops.convert_to_tensor(array)",
     "colour": "#6d28d9", "licence": "Apache-2.0",
     "licence_source": "https://github.com/keras-team/keras/blob/master/LICENSE",
