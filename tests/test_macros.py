@@ -12,8 +12,8 @@ from macros.audit import claims_audit
 from macros.execution import ExecutedNotebook
 from macros.loading import Site
 from macros.matrix import features_table, legend, levels_used, matrix_page, matrix_rows
-from macros.models import (Claim, ClaimVerdict, ClaimVerdicts, DifferenceKind, DifferenceKinds, Feature, FeatureCategory,
-                           FeatureCell, Framework, SeedArticle, SupportLevel, SupportLevels, Topic)
+from macros.models import (Claim, ClaimVerdicts, DifferenceKind, DifferenceKinds, Feature, FeatureCategory,
+                           FeatureCell, Framework, SeedArticle, SupportLevel, SupportLevels, Topic, VocabularyTerm)
 from macros.notebooks import NotebookSource, snippet_index
 from macros.rendering import code_fence, compact_html, inline_text, source_label
 from macros.urls import doc_link, html_link, page_url, relative_url
@@ -26,7 +26,7 @@ NAMES = {"alpha": "Alpha", "beta": "Beta", "gamma": "Gamma"}
 
 def framework(framework_id: str, order: int) -> Framework:
     url = f"https://{framework_id}.example.org/"
-    return Framework(id=framework_id, name=NAMES[framework_id], order=order, module=framework_id,
+    return Framework(id=framework_id, name=NAMES[framework_id], order=order,
                      distribution=framework_id, maintainer="Someone",
                      first_release={"version": "0.1", "date": dt.date(2016, 1, 1), "source": url},
                      licence="Apache-2.0", licence_source=url, home=url, docs=url, repository=url,
@@ -47,7 +47,7 @@ def site() -> Site:
     ])
     kinds = DifferenceKinds(kinds=[DifferenceKind(id="names", label="Names differ", colour="#424242", trap=False,
                                                   description="Only names.")])
-    verdicts = ClaimVerdicts(verdicts=[ClaimVerdict(id="outdated", label="Outdated", colour="#8a4b00",
+    verdicts = ClaimVerdicts(verdicts=[VocabularyTerm(id="outdated", label="Outdated", colour="#8a4b00",
                                                     description="was true, no longer")])
     category = FeatureCategory(id="autodiff", title="Autodiff", order=1, description="Gradients.", features=[
         Feature(id="grad", name="Gradients", description="Reverse mode.",
