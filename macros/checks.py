@@ -44,13 +44,17 @@ def unique_ids(items: Iterable[tuple[str, object]], ids_of: Callable[[object], l
             seen[item_id] = f"{display_path} {where}"
 
 
+def known_framework(display_path: str, where: str, framework_id: str, framework_ids: FrameworkIds) -> None:
+    if framework_id not in framework_ids:
+        raise DataError(display_path, where, f"'{framework_id}' is not a framework",
+                        f"use one of {', '.join(sorted(framework_ids))} (data/frameworks/)")
+
+
 def _every_framework(display_path: str, where: str, keys: Iterable[str], framework_ids: FrameworkIds,
                      what: str) -> None:
     keys = list(keys)
     for key in keys:
-        if key not in framework_ids:
-            raise DataError(display_path, f"{where}.{key}", f"'{key}' is not a framework",
-                            f"use one of {', '.join(sorted(framework_ids))} (data/frameworks/)")
+        known_framework(display_path, f"{where}.{key}", key, framework_ids)
     for framework_id in sorted(framework_ids.required - set(keys)):
         raise DataError(display_path, f"{where}.{framework_id}", f"{what} for {framework_id} is missing",
                         f"add `{framework_id}:` — every framework is covered")
@@ -122,9 +126,7 @@ def topic_references(display_path: str, topic: Topic, framework_ids: FrameworkId
     _every_framework(display_path, "positions", topic.positions, framework_ids, "the position")
     _every_framework(display_path, "applies_to", topic.applies_to, framework_ids, "the version")
     for i, entry in enumerate(topic.timeline):
-        if entry.framework not in framework_ids:
-            raise DataError(display_path, f"timeline[{i}].framework", f"'{entry.framework}' is not a framework",
-                            f"use one of {', '.join(sorted(framework_ids))}")
+        known_framework(display_path, f"timeline[{i}].framework", entry.framework, framework_ids)
     for i, feature_id in enumerate(topic.related_features):
         if feature_id not in feature_ids:
             raise DataError(display_path, f"related_features[{i}]", f"no feature has the id '{feature_id}'",
@@ -235,9 +237,7 @@ def rosetta_rows(display_path: str, category, framework_ids: FrameworkIds, kind_
                         statements_allowed=False)
         _every_framework(display_path, f"rows[{i}].sources", row.sources, framework_ids, "the source")
         for framework_id in row.closest_idiom:
-            if framework_id not in framework_ids:
-                raise DataError(display_path, f"rows[{i}].closest_idiom.{framework_id}",
-                                f"'{framework_id}' is not a framework", f"use one of {', '.join(sorted(framework_ids))}")
+            known_framework(display_path, f"rows[{i}].closest_idiom.{framework_id}", framework_id, framework_ids)
 
 
 def notebook_order(display_path: str, order: list[str], notebooks: dict[str, NotebookSource]) -> None:

@@ -23,6 +23,11 @@ def inline_text(value: str) -> Markup:
     return Markup(_INLINE_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", escaped))
 
 
+def spoken_list(items: list[str]) -> str:
+    """['A', 'B', 'C'] → 'A, B and C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def pre_text(value: str) -> Markup:
     """Escaped text for a <pre> inside a raw HTML block: newlines become &#10; so that a blank line
     in the code cannot end the HTML block for Markdown."""
@@ -65,6 +70,7 @@ def environment() -> Environment:
     env.filters["inline"] = inline_text
     env.filters["source_label"] = source_label
     env.filters["pre"] = pre_text
+    env.filters["spoken_list"] = spoken_list
     return env
 
 
