@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test chromium benchmark measure schema
+.PHONY: setup serve build test chromium benchmark measure schema releases
 
 setup: $(PYTHON_STAMP) $(NODE_STAMP)
 
@@ -44,3 +44,7 @@ measure: setup
 
 schema: setup
 	$(PYTHON) -m macros.schema
+
+# Releases on the package index (PIP_INDEX_URL, else PyPI) newer than the histories in data/; offline it says so.
+releases: $(PYTHON_STAMP)
+	$(PYTHON) scripts/newer_releases.py

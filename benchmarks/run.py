@@ -60,7 +60,7 @@ def _version(distribution: str) -> str | None:
 def base_environment(frameworks: tuple[Framework, ...]) -> dict[str, Any]:
     environment: dict[str, Any] = {"cpu_model": cpu_model(), "cpu_count": os.cpu_count(),
                                    "python": platform.python_version(), "platform": platform.platform()}
-    distributions = [name for f in frameworks for name in (f.distribution, *f.related_distributions)] + ["numpy"]
+    distributions = [f.distribution for f in frameworks] + ["numpy"]
     environment.update({name: _version(name) for name in dict.fromkeys(distributions)})
     environment["XLA_FLAGS"] = os.environ.get("XLA_FLAGS")
     for name in ("OMP_NUM_THREADS", "TF_ENABLE_ONEDNN_OPTS"):

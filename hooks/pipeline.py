@@ -26,6 +26,7 @@ from macros.execution import ExecutedNotebook, execute_all, tracked_distribution
 from macros.loading import Site, load_site  # noqa: E402
 from macros.notebook_pages import slim_notebook_html  # noqa: E402
 from macros.pages import generated_pages, navigation  # noqa: E402
+from macros.releases import check_against_environment  # noqa: E402
 from macros.stylesheet import VOCABULARY_CSS, vocabulary_css  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
@@ -47,8 +48,10 @@ def on_config(config):
     cache_dir = Path(os.environ.get("ROSETTA_CACHE_DIR", root / ".cache"))
     try:
         site = load_site(root)
-        executed = execute_all(site.notebooks, root, cache_dir, tracked_distributions(site.frameworks),
+        executed = execute_all(site.notebooks, root, cache_dir, tracked_distributions(site.frameworks, site.tools),
                                workers=int(os.environ.get("ROSETTA_WORKERS", "2")), log=log.info)
+        if executed:  # every execution shares one environment (its versions are part of each cache key)
+            check_against_environment(site, next(iter(executed.values())).environment["distributions"])
     except SiteInputError as error:
         # One line, no traceback: the message names the file, the key path and the fix.
         raise PluginError(str(error)) from None

@@ -8,8 +8,11 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import material
@@ -19,6 +22,16 @@ ENGINES = ("pagefind", "lunr")
 PAGEFIND_WORKER = "assets/search-worker.js"
 # The article body is what Pagefind indexes: not the navigation, header or footer repeated on every page.
 _ARTICLE = '<article class="md-content__inner md-typeset">'
+# What a page is about outweighs what it mentions in passing: its lead paragraph (templates mark it
+# `rosetta-lead`), a topic's at-a-glance answer and its "Questions this page answers". Pagefind weights
+# headings itself (h1 7 … h6 2); the article body weighs 1, or the page's `search.boost`.
+SECTION_WEIGHTS = {"rosetta-lead": 4, "rosetta-glance": 2, "rosetta-questions": 4}
+# Every word the index holds, most frequent first: the worker corrects a reader's misspelling or British
+# spelling ("quantisation", "presicion") to the word the pages use, since Pagefind matches words exactly.
+VOCABULARY = "search/vocabulary.json"
+_EXCLUDED = re.compile(r' data-search-exclude(="")?')
+_WORD = re.compile(r"[a-z][a-z0-9]{3,}")
+_NOT_TEXT = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
 
 
 def _engine(config) -> str:
@@ -45,13 +58,32 @@ def on_post_page(output: str, page, config) -> str:
     # A page's `search.boost` front matter (Material's per-page ranking) becomes Pagefind's content weight.
     boost = (page.meta.get("search") or {}).get("boost", 1)
     weight = f' data-pagefind-weight="{min(max(float(boost), 0.1), 10):g}"' if boost != 1 else ""
-    return output.replace(_ARTICLE, _ARTICLE[:-1] + f" data-pagefind-body{weight}>", 1)
+    output = output.replace(_ARTICLE, _ARTICLE[:-1] + f" data-pagefind-body{weight}>", 1)
+    # Material's marker for content that is indexed where it lives (a migration guide's copies of Rosetta rows).
+    output = _EXCLUDED.sub(" data-search-exclude data-pagefind-ignore", output)
+    for name, section_weight in SECTION_WEIGHTS.items():
+        output = output.replace(f'class="{name}"', f'class="{name}" data-pagefind-weight="{section_weight}"')
+    return output
+
+
+def indexed_words(site: Path) -> list[str]:
+    """The words of every indexed article body (what Pagefind indexes), most frequent first."""
+    counts: Counter[str] = Counter()
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        start = text.find(" data-pagefind-body")
+        if start != -1:
+            body = text[start:text.find("</article>", start)]
+            counts.update(_WORD.findall(html.unescape(_NOT_TEXT.sub(" ", body)).lower()))
+    return [word for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
 def on_post_build(config) -> None:
     if _engine(config) != "pagefind":
         return
     site = Path(config.site_dir)
+    (site / VOCABULARY).parent.mkdir(exist_ok=True)
+    (site / VOCABULARY).write_text(json.dumps(indexed_words(site), separators=(",", ":")), encoding="utf-8")
     material_index = site / "search" / "search_index.json"
     if material_index.is_file():
         index = json.loads(material_index.read_text(encoding="utf-8"))

@@ -25,7 +25,7 @@ from pathlib import Path
 import nbformat
 
 from .errors import NotebookError
-from .models import Framework
+from .models import Framework, Tool
 from .notebooks import NotebookSource
 
 # Bump when the way notebooks are executed or post-processed changes.
@@ -39,19 +39,14 @@ KERNEL_ENVIRONMENT = {
     "PYTHONHASHSEED": "0",
 }
 
-# Distributions shared by every framework's code, and the tools that execute and render notebooks. Each
-# framework's own distributions are listed in data/frameworks/ (`distribution`, `related_distributions`).
-SHARED_DISTRIBUTIONS = (
-    "numpy", "ml-dtypes", "onnx", "onnxscript", "onnxruntime",
-    "nbclient", "ipykernel", "jupytext", "mkdocs", "mkdocs-material", "mkdocs-jupyter",
-    "mkdocs-macros-plugin", "pydantic",
-)
+# Without data (tests of execution alone), the one package every notebook uses.
+MINIMAL_DISTRIBUTIONS = ("numpy",)
 
 
-def tracked_distributions(frameworks: Iterable[Framework]) -> tuple[str, ...]:
-    """Distributions whose version changes what a notebook prints: part of the cache key, shown on the versions page."""
-    names = [name for f in frameworks for name in (f.distribution, *f.related_distributions)]
-    return tuple(dict.fromkeys(names + list(SHARED_DISTRIBUTIONS)))
+def tracked_distributions(frameworks: Iterable[Framework], tools: Iterable[Tool]) -> tuple[str, ...]:
+    """Distributions whose version changes what a notebook prints: each framework's (data/frameworks/) and every
+    package run beside them (data/tools/). Part of the cache key; shown on the versions page."""
+    return tuple(dict.fromkeys([f.distribution for f in frameworks] + [t.id for t in tools]))
 
 
 # Runs inside the kernel after the notebook, so the versions shown are those that produced the outputs.
@@ -96,7 +91,7 @@ def installed_versions(distributions: Iterable[str]) -> dict[str, str | None]:
     return versions
 
 
-def cache_key(source: NotebookSource, root: Path, distributions: Iterable[str] = SHARED_DISTRIBUTIONS) -> str:
+def cache_key(source: NotebookSource, root: Path, distributions: Iterable[str] = MINIMAL_DISTRIBUTIONS) -> str:
     digest = hashlib.sha256()
 
     def feed(label: str, data: bytes) -> None:
@@ -197,7 +192,7 @@ def execute_all(
     sources: dict[str, NotebookSource],
     root: Path,
     cache_dir: Path,
-    distributions: tuple[str, ...] = SHARED_DISTRIBUTIONS,
+    distributions: tuple[str, ...] = MINIMAL_DISTRIBUTIONS,
     workers: int = 2,
     timeout: int = 600,
     log: Callable[[str], None] = print,

@@ -14,11 +14,11 @@ from typing import TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import checks
+from . import checks, releases
 from .errors import DataError, key_path
 from .measurements import BenchmarkRun
 from .models import (Claim, ClaimVerdicts, DifferenceKinds, FeatureCategory, Framework, MigrationGuide,
-                     NotebookOrder, RosettaCategory, SeedArticle, Situation, SupportLevels, Topic)
+                     NotebookOrder, RosettaCategory, SeedArticle, Situation, SupportLevels, Tool, Topic)
 from .notebooks import NotebookSource, read_notebook_source
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -41,6 +41,7 @@ class Site:
     rosetta: tuple[RosettaCategory, ...] = ()
     migrations: tuple[MigrationGuide, ...] = ()
     benchmarks: tuple[BenchmarkRun, ...] = ()  # full runs first, oldest to newest
+    tools: tuple[Tool, ...] = ()  # pinned packages beside the frameworks, by distribution name
 
     def framework(self, framework_id: str) -> Framework:
         return next(f for f in self.frameworks if f.id == framework_id)
@@ -127,6 +128,11 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
 
     frameworks = load_frameworks(root)
     framework_ids = checks.FrameworkIds(frameworks)
+    tools = _load_folder(root, "data/tools", Tool, required=False)
+    for display_path, tool in tools:
+        releases.check_history(display_path, tool.releases)
+        if tool.framework is not None:
+            checks.known_framework(display_path, "framework", tool.framework, framework_ids)
 
     levels = _load_vocabulary(root, "data/support_levels.yml", SupportLevels, "levels")
     level_ids = {level.id for level in levels.levels}
@@ -193,6 +199,9 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
             if getattr(guide, key) not in framework_ids:
                 raise DataError(display_path, key, f"'{getattr(guide, key)}' is not a framework",
                                 f"use one of {', '.join(sorted(framework_ids))}")
+        if guide.weights and guide.weights.notebook not in notebooks:
+            raise DataError(display_path, "weights.notebook", f"no notebook is named '{guide.weights.notebook}'",
+                            "use the name of a file in notebooks/ without .py")
         for i, category_id in enumerate(guide.categories):
             if category_id not in rosetta_ids:
                 raise DataError(display_path, f"categories[{i}]", f"no Rosetta category has the id '{category_id}'",
@@ -213,6 +222,7 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
         rosetta=rosetta,
         migrations=tuple(sorted((g for _, g in migrations), key=lambda g: (g.order, g.id))),
         benchmarks=tuple(sorted((run for _, run in benchmarks), key=lambda run: (run.mode != "full", run.id))),
+        tools=tuple(sorted((t for _, t in tools), key=lambda t: t.id)),
     )
 
 
@@ -221,6 +231,7 @@ def load_frameworks(root: Path) -> tuple[Framework, ...]:
     frameworks = _load_folder(Path(root), "data/frameworks", Framework)
     checks.unique_ids(frameworks, lambda item: [("id", item.id)])
     for display_path, framework in frameworks:
+        releases.check_history(display_path, framework.releases)
         checks.python_code(display_path, "from_numpy", framework.from_numpy, statements_allowed=False)
         checks.import_lines(display_path, framework.imports)
     return tuple(sorted((f for _, f in frameworks), key=lambda f: (f.order, f.id)))

@@ -50,7 +50,7 @@ Identifier = Annotated[
 ]
 Version = Annotated[
     str,
-    StringConstraints(pattern=r"^\d+(\.\d+){0,2}([a-z]+\d*)?$"),
+    StringConstraints(pattern=r"^\d+(\.\d+){0,3}([a-z]+\d*)?$"),
     Field(description='A release number such as "2.0" or "0.4.1"; quote it in YAML.'),
 ]
 
@@ -61,9 +61,18 @@ class _Strict(BaseModel):
 
 
 class Release(_Strict):
+    """One release. A history lists them oldest first, from the executed one to the newest on the package index."""
     version: Version
     date: dt.date
     source: HttpsUrl = Field(description="Official page that states this release and its date.")
+
+
+class Tool(_Strict):
+    """data/tools/<distribution>.yml — a pinned package whose executed version the versions page shows."""
+    id: Identifier = Field(description="The pip distribution name, e.g. `orbax-checkpoint`.")
+    framework: Identifier | None = Field(default=None, description="Framework id it belongs with, if any.")
+    purpose: PlainText = Field(description="What the site uses it for, in a few words.")
+    releases: list[Release] = Field(min_length=1)
 
 
 class Framework(_Strict):
@@ -75,9 +84,6 @@ class Framework(_Strict):
     distribution: str = Field(description="pip distribution installed for it, e.g. `tensorflow-cpu`; its version is shown.")
     preview: bool = Field(default=False, description="A framework being added: cells, rows, snippets and at-a-glance "
                           "rows may leave it out, and pages show it as not yet covered.")
-    related_distributions: list[str] = Field(
-        default_factory=list, description="Other pip distributions its code on the site uses (its compiler, "
-        "add-on libraries); their versions join the notebook cache key and the versions page.")
     imports: list[str] = Field(min_length=1, description="The import lines its Rosetta code may assume, as a reader "
                                "writes them; they are shown on every Rosetta page and define the module aliases.")
     from_numpy: str = Field(description="Python expression turning the NumPy array `array` into its tensor, using "
@@ -92,6 +98,7 @@ class Framework(_Strict):
     repository: HttpsUrl
     high_level_api: PlainText
     summary: PlainText
+    releases: list[Release] = Field(min_length=1)
 
 
 class VocabularyTerm(_Strict):
@@ -140,6 +147,7 @@ class Deprecation(_Strict):
     """A deprecation or move, as data: when, what replaces it, and who says so."""
 
     since: Version = Field(description="Release of this framework (or of the named package) that deprecated it.")
+    latest_dating: Version | None = Field(default=None, description="If official sources differ: the latest named.")
     replacement: PlainText = Field(description="What to use instead, e.g. `torch.export`.")
     source: HttpsUrl
 
@@ -374,6 +382,14 @@ class RosettaCategory(_Strict):
         return f"APIs for {self.title[0].lower()}{self.title[1:]}"
 
 
+class MovingWeights(_Strict):
+    """What changes when a trained model's weights are copied across, and the notebook that does it and checks it."""
+
+    layouts: PlainText = Field(description="The parameter layouts that differ and the transpose each needs.")
+    notebook: Identifier = Field(description="The notebook (notebooks/<name>.py) that copies weights this way and "
+                                             "checks the outputs agree.")
+
+
 class MigrationGuide(_Strict):
     """data/migrations/<id>.yml — a guide generated from the Rosetta rows for one direction of travel."""
 
@@ -383,4 +399,5 @@ class MigrationGuide(_Strict):
     source: Identifier = Field(description="Framework id people come from.")
     target: Identifier = Field(description="Framework id they move to.")
     intro: PlainText
+    weights: MovingWeights | None = Field(default=None, description="How trained weights move from source to target.")
     categories: list[Identifier] = Field(default_factory=list, description="Rosetta categories to cover; empty = all.")

@@ -69,6 +69,8 @@ def migration_guide(site: Site, guide_id: str, page_src: str) -> str:
         "migration_guide.md", guide=guide,
         source=site.framework(guide.source), target=site.framework(guide.target),
         traps=[e for e in entries if e.is_trap],
+        weights_notebook=guide.weights and (site.notebooks[guide.weights.notebook].title,
+                                            urls.doc_link(page_src, urls.notebook(guide.weights.notebook))),
         sections=[(c, compact_html(render("migration_table.html", source=site.framework(guide.source),
                                           target=site.framework(guide.target),
                                           entries=[e for e in entries if e.category.id == c.id])))

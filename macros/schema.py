@@ -9,10 +9,11 @@ import json
 from pathlib import Path
 
 from .models import (Claim, ClaimVerdicts, DifferenceKinds, FeatureCategory, Framework, MigrationGuide, NotebookOrder,
-                     RosettaCategory, SeedArticle, Situation, SupportLevels, Topic)
+                     RosettaCategory, SeedArticle, Situation, SupportLevels, Tool, Topic)
 
 SCHEMAS = {
     "framework": Framework,
+    "tool": Tool,
     "support-levels": SupportLevels,
     "difference-kinds": DifferenceKinds,
     "claim-verdicts": ClaimVerdicts,

@@ -10,6 +10,7 @@ from .loading import Site
 from .matrix import features_table, legend, matrix_rows
 from .rendering import compact_html, render
 from .snippets import snippet_tabs
+from .versions import release_status_list, statuses_for
 
 
 def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str, page_src: str,
@@ -22,6 +23,7 @@ def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str,
         "topic.md",
         topic=topic,
         glance=at_a_glance(site, topic, page_src),
+        release_status=release_status_list(site, executed, page_src, [f.distribution for f in site.frameworks]),
         frameworks=site.frameworks,
         framework_name={f.id: f.name for f in site.frameworks},
         snippets=[(ref, snippet_tabs(site, executed, ref.notebook, ref.snippet, page_src)) for ref in topic.snippets],
@@ -48,19 +50,15 @@ def topic_index(site: Site, page_src: str) -> str:
     ])
 
 
-def installed_distributions(executed: dict[str, ExecutedNotebook]) -> dict[str, str | None]:
-    """Versions reported by the kernel that executed the notebooks (they all share one environment)."""
-    environment = next(iter(executed.values())).environment if executed else {}
-    return environment.get("distributions", {})
-
-
 def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_id: str, page_src: str) -> str:
     framework = site.framework(framework_id)
     rows = matrix_rows(site)
     return render(
         "framework.md",
         framework=framework,
-        installed_version=installed_distributions(executed).get(framework.distribution),
+        # The framework and the tools the site runs with it.
+        release_status=release_status_list(site, executed, page_src, [framework.distribution] + [
+            t.id for t in site.tools if t.framework == framework_id]),
         categories=[
             (category, [(row, next(c for c in row.cells if c.framework.id == framework_id))
                         for row in rows if row.category.id == category.id])
@@ -75,9 +73,9 @@ def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_
 
 
 def framework_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
-    installed = installed_distributions(executed)
+    statuses = statuses_for(site, executed, [f.distribution for f in site.frameworks])
     return render("framework_index.md", frameworks=[
-        (f, urls.doc_link(page_src, urls.framework(f.id)), installed.get(f.distribution)) for f in site.frameworks])
+        (f, urls.doc_link(page_src, urls.framework(f.id)), status) for f, status in zip(site.frameworks, statuses)])
 
 
 def notebook_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:

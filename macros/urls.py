@@ -15,6 +15,7 @@ import posixpath
 HOME = "index.md"
 MATRIX = "matrix.md"
 CLAIMS = "claims.md"
+VERSIONS = "versions.md"
 TOPIC_INDEX = "topics/index.md"
 FRAMEWORK_INDEX = "frameworks/index.md"
 MIGRATION_INDEX = "migration/index.md"

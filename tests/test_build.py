@@ -13,10 +13,12 @@ from urllib.parse import unquote, urljoin, urlsplit
 import nbformat
 import pytest
 from markupsafe import escape
+from packaging.version import Version
 
 from macros import urls
 from macros.loading import load_site
 from macros.notebooks import snippet_cells
+from macros.releases import release_statuses
 
 from conftest import ROOT
 
@@ -158,6 +160,37 @@ def test_versions_page_shows_the_executing_environment(site_dir):
     for framework in SITE.frameworks:  # the versions the tests run are those the notebooks ran
         assert importlib.metadata.version(framework.distribution) in html, framework.id
     assert environment["python"] in html
+
+
+def _status_items(html: str) -> dict[str, str]:
+    """distribution → the text of its "executed with / newer" item on a page."""
+    block = re.search(r'<ul class="rosetta-release-status".*?</ul>', html, re.S)
+    assert block, "no release-status list on the page"
+    return {m.group(1): re.sub(r"<[^>]+>", "", m.group(2))
+            for m in re.finditer(r'<li data-distribution="([^"]+)">(.*?)</li>', block.group(0), re.S)}
+
+
+def test_topic_and_framework_pages_say_what_executed_and_which_newer_release_did_not(site_dir):
+    environment = nbformat.read(site_dir / "notebooks/tensors/tensors.ipynb", as_version=4).metadata["rosetta"]["environment"]
+    statuses = release_statuses(SITE, environment["distributions"])
+    pages = {f"topics/{t.id}": [f.distribution for f in SITE.frameworks] for t in SITE.topics}
+    pages |= {f"frameworks/{f.id}": [f.distribution] + [t.id for t in SITE.tools if t.framework == f.id]
+              for f in SITE.frameworks}
+    markers = 0
+    for page, distributions in pages.items():
+        items = _status_items((site_dir / page / "index.html").read_text(encoding="utf-8"))
+        assert list(items) == distributions, page
+        for distribution, text in items.items():
+            status = statuses[distribution]
+            assert f"executed with {environment['distributions'][distribution]}" in text, (page, text)
+            newer = Version(status.newest.version) > Version(Version(status.executed).public)
+            expected = f"newer: {status.newest.version} ({status.newest.date.isoformat()}) — not yet executed here"
+            assert (expected in text) == newer, (page, text)
+            markers += newer
+    assert markers, "the data knows newer releases than those executed, so some page must say so"
+    versions = re.sub(r"<[^>]+>", "", (site_dir / "versions/index.html").read_text(encoding="utf-8"))
+    for status in statuses.values():
+        assert f"{status.executed}" in versions and f"{status.newest.version} ({status.newest.date})" in versions
 
 
 def test_no_page_loads_anything_from_another_origin(site_dir):

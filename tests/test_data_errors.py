@@ -6,11 +6,16 @@ The minimums data/README.md documents have their own corpus in tests/test_data_m
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import yaml
+from packaging.version import Version
 
+from macros.errors import DataError
+from macros.execution import installed_versions, tracked_distributions
 from macros.loading import load_site
+from macros.releases import check_against_environment
 
 from conftest import ROOT, copy_project, run_build
 from data_editing import (FIRST, LAST, TODAY, assert_refused, claim_files, edit, feature_files, first_cell, rel,
@@ -227,6 +232,49 @@ def article_that_no_claim_names(root):
     return rel(root, path), "id", "no claim in data/claims/ names 'unused-article'"
 
 
+def migration_weights_from_missing_notebook(root):
+    path = root / "data/migrations/pytorch-to-jax.yml"
+    edit(path, lambda d: d["weights"].__setitem__("notebook", "no-such-notebook"))
+    return "data/migrations/pytorch-to-jax.yml", "weights.notebook", "no notebook is named 'no-such-notebook'"
+
+
+def releases_out_of_order(root):
+    path = root / "data/frameworks/pytorch.yml"
+    edit(path, lambda d: d["releases"].reverse())
+    return rel(root, path), "releases[1].date", "is earlier than the entry before it"
+
+
+def release_listed_twice(root):
+    path = root / "data/tools/flax.yml"
+    edit(path, lambda d: d["releases"].append(dict(d["releases"][-1])))
+    last = len(yaml.safe_load(path.read_text())["releases"]) - 1
+    return rel(root, path), f"releases[{last}].version", "is listed twice"
+
+
+def framework_without_release_history(root):
+    path = root / "data/frameworks/jax.yml"
+    edit(path, lambda d: d.pop("releases"))
+    return rel(root, path), "releases", "Field required"
+
+
+def release_without_source(root):
+    path = root / "data/tools/keras.yml"
+    edit(path, lambda d: d["releases"][0].pop("source"))
+    return rel(root, path), "releases[0].source", "Field required"
+
+
+def tool_for_unknown_framework(root):
+    path = root / "data/tools/optax.yml"
+    edit(path, lambda d: d.__setitem__("framework", "mxnet"))
+    return rel(root, path), "framework", "'mxnet' is not a framework"
+
+
+def tool_file_named_differently(root):
+    path = root / "data/tools/grain.yml"
+    edit(path, lambda d: d.__setitem__("id", "grain-loader"))
+    return rel(root, path), "id", "differs from the file name"
+
+
 CASES = [yaml_syntax_error, missing_field, unknown_framework, missing_framework, unknown_level,
          duplicate_feature_id, dangling_feature, dangling_notebook, dangling_cell_tag, non_https_url,
          malformed_url, future_review_date, file_name_differs_from_id, script_in_text, unquoted_version,
@@ -235,7 +283,10 @@ CASES = [yaml_syntax_error, missing_field, unknown_framework, missing_framework,
          rosetta_unknown_framework, rosetta_missing_source, situation_reason_to_nowhere,
          claim_evidence_to_missing_topic, claim_evidence_of_two_kinds, claim_with_unknown_verdict,
          claim_made_by_unknown_article, claim_made_by_same_article_twice, claim_reason_longer_than_a_line,
-         claim_evidence_dated_in_the_future, claim_file_named_differently, article_that_no_claim_names]
+         claim_evidence_dated_in_the_future, claim_file_named_differently, article_that_no_claim_names,
+         migration_weights_from_missing_notebook, releases_out_of_order, release_listed_twice,
+         framework_without_release_history, release_without_source, tool_for_unknown_framework,
+         tool_file_named_differently]
 
 
 def test_the_real_data_loads():
@@ -260,3 +311,57 @@ def test_broken_data_stops_the_build_with_one_line_and_no_site(tmp_path):
     assert f"{rel(project, path)}: features[0].cells.{LAST}.level: 'builtin' is not a support level" in errors[0]
     assert "Traceback" not in result.stderr
     assert not site.exists() or not any(site.iterdir()), "a failed build must not publish a partial site"
+
+
+# Release histories against the packages that execute the site: checked once per build, after execution.
+def drop_releases(root: Path, path: str, keep) -> None:
+    edit(root / path, lambda d: d.__setitem__("releases", [r for r in d["releases"] if keep(Version(r["version"]))]))
+
+
+ENVIRONMENT_CASES = {
+    "executed-newer-than-history": (
+        lambda root: drop_releases(root, "data/frameworks/pytorch.yml", lambda v: v < Version("2.13")),
+        "data/frameworks/pytorch.yml", "releases", "torch 2.13.0 executed the site but the newest release recorded is"),
+    "executed-missing-inside-history": (
+        lambda root: drop_releases(root, "data/frameworks/pytorch.yml", lambda v: v != Version("2.13.0")),
+        "data/frameworks/pytorch.yml", "releases", "torch 2.13.0 executed the site but is missing from its release"),
+    "package-without-history": (
+        lambda root: (root / "data/tools/optax.yml").unlink(),
+        "data/tools/optax.yml", "(file)", "`optax` executed the notebooks and is shown on the versions page"),
+    "history-of-a-package-not-executed": (
+        lambda root: (root / "data/tools/made-up.yml").write_text(
+            (root / "data/tools/optax.yml").read_text().replace("id: optax", "id: made-up")),
+        "data/tools/made-up.yml", "id", "`made-up` is not among the packages the executing environment reports"),
+}
+
+
+# What the kernel reports for the real project: the packages its frameworks and tools name, as installed.
+_SITE = load_site(ROOT, today=TODAY)
+EXECUTED_ENVIRONMENT = installed_versions(tracked_distributions(_SITE.frameworks, _SITE.tools))
+
+
+def test_the_release_histories_know_every_package_that_executes():
+    check_against_environment(_SITE, EXECUTED_ENVIRONMENT)
+
+
+@pytest.mark.parametrize("case", ENVIRONMENT_CASES, ids=list(ENVIRONMENT_CASES))
+def test_release_history_behind_the_environment_names_file_key_path_and_fix(project, case):
+    breakage, expected_file, expected_key, fragment = ENVIRONMENT_CASES[case]
+    breakage(project)
+    with pytest.raises(DataError) as raised:
+        check_against_environment(load_site(project, today=TODAY), EXECUTED_ENVIRONMENT)
+    message = str(raised.value)
+    assert raised.value.file == expected_file and raised.value.key_path == expected_key, message
+    assert fragment in message and "\n" not in message and " — fix: " in message
+
+
+def test_a_release_history_behind_the_executed_version_stops_the_build(tmp_path):
+    project = copy_project(tmp_path / "project")
+    drop_releases(project, "data/frameworks/pytorch.yml", lambda v: v != Version("2.13.0"))
+    site = tmp_path / "site"
+    result = run_build(project, site)
+    assert result.returncode != 0
+    errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+    assert len(errors) == 1, result.stderr
+    assert "data/frameworks/pytorch.yml: releases: torch 2.13.0 executed the site but is missing" in errors[0]
+    assert "make releases" in errors[0] and "Traceback" not in result.stderr

@@ -31,7 +31,13 @@ def framework(framework_id: str, order: int) -> Framework:
                      first_release={"version": "0.1", "date": dt.date(2016, 1, 1), "source": url},
                      licence="Apache-2.0", licence_source=url, home=url, docs=url, repository=url,
                      high_level_api="Layers", summary="A framework.", imports=[f"import {framework_id}"],
-                     from_numpy="np.asarray(array)", colour="#1b5e20")
+                     from_numpy="np.asarray(array)", colour="#1b5e20",
+                     releases=[{"version": v, "date": d, "source": url} for v, d in RELEASES[framework_id]])
+
+
+# What the `executed` fixture reports, plus one newer release of the first framework the data knows about.
+RELEASES = {"alpha": [("2.13.0", dt.date(2026, 7, 8)), ("2.14.0", dt.date(2026, 9, 2))],
+            "beta": [("2.21.0", dt.date(2026, 3, 6))], "gamma": [("0.10.2", dt.date(2026, 6, 17))]}
 
 
 def cell(level: str, note: str = "A note.") -> FeatureCell:
@@ -138,6 +144,24 @@ def test_feature_table_escapes_data_text(site):
     assert "&lt;b&gt;bold&lt;/b&gt;" in html
 
 
+def test_deprecation_badge_names_both_datings_when_official_sources_differ(site):
+    deprecated = SupportLevel(id="deprecated", label="Deprecated", colour="#7f1d1d", symbol="⚠",
+                              description="On its way out.")
+    levels = SupportLevels(levels=[*site.levels.levels, deprecated])
+    cells = dict(site.categories[0].features[0].cells)
+    for framework_id, latest in (("alpha", "2.11"), ("gamma", None)):
+        cells[framework_id] = FeatureCell(
+            level="deprecated", api="x.y", note="Old.", sources=["https://docs.example.org/a"],
+            deprecation={"since": "2.5", "latest_dating": latest, "replacement": "`x.z`",
+                         "source": "https://docs.example.org/d"})
+    feature = site.categories[0].features[0].model_copy(update={"cells": cells})
+    category = site.categories[0].model_copy(update={"features": [feature]})
+    deprecating = dataclasses.replace(site, levels=levels, categories=(category,))
+    html = features_table(deprecating, matrix_rows(deprecating), "matrix.md", on_matrix_page=True)
+    assert html.count("Deprecated since 2.5 or 2.11, as official sources differ;") == 1
+    assert html.count("Deprecated since 2.5;") == 1
+
+
 def test_matrix_page_has_permalinks_badges_and_sources(site):
     page = matrix_page(site, "matrix.md")
     assert 'id="feature-grad"' in page and 'href="#feature-grad"' in page
@@ -174,6 +198,19 @@ def test_topic_page_has_every_section(site, executed):
     assert glance < questions < prose
     assert page.count('<tr data-framework=') == 3 and "Any of them computes <code>grad</code>." in page
     assert 'matrix/#legend-built-in"' in page.split("Questions this page answers")[0], "badges link to the legend"
+
+
+def test_pages_say_what_executed_and_which_newer_release_was_not(site, executed):
+    for page in (topic_page(site, executed, "gradients", "topics/gradients.md"),
+                 framework_page(site, executed, "alpha", "frameworks/alpha.md")):
+        status = page[page.index('<ul class="rosetta-release-status"'):]
+        status = status[:status.index("</ul>")]
+        assert "Alpha: executed with <strong>2.13.0</strong>" in status
+        assert "newer: <a href=\"https://alpha.example.org/\">2.14.0</a> (2026-09-02) — not yet executed here" in status
+        assert '"../../versions/"' in status
+    topic = topic_page(site, executed, "gradients", "topics/gradients.md")
+    assert "Gamma: executed with <strong>0.10.2</strong></span></li>" in topic, "no marker when nothing newer is known"
+    assert topic.count("not yet executed here") == 1
 
 
 def test_framework_page_lists_every_feature_and_topic(site, executed):

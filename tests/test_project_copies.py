@@ -21,11 +21,10 @@ from macros.rosetta import disagreement, run
 from conftest import ROOT, copy_project, run_build
 
 # A fourth framework as an editor would add it: one data file, marked as a preview (this one is Keras 3 on its
-# own; its only distribution is already installed with the others, so no notebook's cache key changes).
+# own; its distribution is already tracked as a tool, so no notebook's cache key changes).
 FOURTH = {
-    "id": "keras", "name": "Keras", "preview": True, "distribution": "keras",
-    "related_distributions": [], "imports": ["import keras"], "from_numpy": "keras.ops.convert_to_tensor(array)",
-    "colour": "#6d28d9", "licence": "Apache-2.0",
+    "id": "keras", "name": "Keras", "preview": True, "distribution": "keras", "imports": ["import keras"],
+    "from_numpy": "keras.ops.convert_to_tensor(array)", "colour": "#6d28d9", "licence": "Apache-2.0",
     "licence_source": "https://github.com/keras-team/keras/blob/master/LICENSE",
     "first_release": {"version": "3.0.0", "date": dt.date(2023, 11, 28),
                       "source": "https://github.com/keras-team/keras/releases/tag/v3.0.0"},
@@ -40,8 +39,12 @@ def add_fourth_framework(project: Path) -> None:
     # Start from an existing file, so fields this test does not know about come along.
     template = yaml.safe_load(sorted(folder.glob("*.yml"))[0].read_text(encoding="utf-8"))
     order = 1 + max(yaml.safe_load(p.read_text(encoding="utf-8"))["order"] for p in folder.glob("*.yml"))
-    (folder / "keras.yml").write_text(yaml.safe_dump({**template, **FOURTH, "order": order}, sort_keys=False,
-                                                     allow_unicode=True), encoding="utf-8")
+    # Keras was a tool run beside a framework: as a framework it takes its release history along.
+    tool = project / "data/tools/keras.yml"
+    releases = yaml.safe_load(tool.read_text(encoding="utf-8"))["releases"]
+    tool.unlink()
+    (folder / "keras.yml").write_text(yaml.safe_dump({**template, **FOURTH, "order": order, "releases": releases},
+                                                     sort_keys=False, allow_unicode=True), encoding="utf-8")
     levels_path = project / "data/support_levels.yml"
     levels = yaml.safe_load(levels_path.read_text(encoding="utf-8"))
     levels["levels"].append(NEW_LEVEL)

@@ -8,12 +8,17 @@
 var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 var SITE_BASE = new URL("../", self.location.href);  // this file is <site>/assets/search-worker.js
 var MAX_PAGES = 10, MAX_SECTIONS = 3;  // each result costs its page's fragment download
+var RERANKED_PAGES = 20;  // the best-scored pages whose titles are read to rank them again
 // Words that carry no subject in a reader's question ("how do I … in JAX"). Pagefind returns only pages
 // holding every word of a query, so these would shut out the page that answers.
-var STOP_WORDS = new Set(("a about an and any are as at be between by can could difference do does for from get " +
-  "how i if in into is it its me my of on or should so still than that the their them there this to use used " +
-  "using vs versus was what when where which who why will with without would you your").split(" "));
+var STOP_WORDS = new Set(("a about actually also an and any are as at be best better between by can could " +
+  "difference do does feel feels for from get good how i if in into is it its just like me more most my need of " +
+  "on one or really should so still than that the their them there this to use used using vs versus was way " +
+  "what when where which who why will with without would you your").split(" "));
+// American spellings the pages use, for the British ones readers type ("quantisation", "optimiser").
+var AMERICAN = [[/is(ation|ations|e|ed|es|er|ers|ing)$/, "iz$1"], [/yse$/, "yze"], [/our$/, "or"], [/tre$/, "ter"]];
 var pagefind = null;
+var vocabulary = null;  // word → rank, most frequent first (search/vocabulary.json, written by hooks/search.py)
 var latestQuery = 0;  // answers to superseded queries are dropped, so results never arrive out of order
 
 function engine() {
@@ -25,6 +30,55 @@ function engine() {
     });
   }
   return pagefind;
+}
+
+function words() {
+  if (!vocabulary) {
+    vocabulary = fetch(new URL("search/vocabulary.json", SITE_BASE)).then(function (response) {
+      return response.ok ? response.json() : [];
+    }).then(function (list) {
+      return new Map(list.map(function (word, rank) { return [word, rank]; }));
+    }, function () { return new Map(); });
+  }
+  return vocabulary;
+}
+
+// Edit distance with adjacent transpositions ("presicion" → "precision" is 2), given up beyond `limit`.
+function distance(a, b, limit) {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  var rows = [];
+  for (var i = 0; i <= a.length; i++) {
+    rows.push([i]);
+    var best = i;
+    for (var j = 1; j <= b.length; j++) {
+      if (i === 0) { rows[0].push(j); continue; }
+      var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      var value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2][j - 2] + 1);
+      rows[i].push(value);
+      best = Math.min(best, value);
+    }
+    if (i > 0 && best > limit) return limit + 1;
+  }
+  return rows[a.length][b.length];
+}
+
+// The word as the pages spell it: the American form when the pages use it more, else for a word no page
+// holds, the most frequent indexed word within one edit (two for long words). Names and short words stay.
+function spelledAsIndexed(word, known) {
+  if (!/^[a-z]{5,}$/.test(word)) return word;
+  for (var k = 0; k < AMERICAN.length; k++) {
+    var american = word.replace(AMERICAN[k][0], AMERICAN[k][1]);
+    if (american !== word && known.has(american) && (!known.has(word) || known.get(american) < known.get(word))) {
+      return american;
+    }
+  }
+  if (known.has(word)) return word;
+  var limit = word.length >= 8 ? 2 : 1, found = word, foundRank = Infinity;
+  known.forEach(function (rank, candidate) {
+    if (rank < foundRank && distance(word, candidate, limit) <= limit) { found = candidate; foundRank = rank; }
+  });
+  return found;
 }
 
 function escapeHtml(text) {
@@ -81,8 +135,8 @@ function withApiNames(words) {
 
 // Pages holding every subject word get double weight; pages holding some of the words are ranked by the
 // sum of their per-word scores weighted by the share of words they hold (an API name counts its parts).
-function rankedResults(pf, query) {
-  var words = subjectWords(query);
+function rankedResults(pf, known, query) {
+  var words = subjectWords(query).map(function (word) { return spelledAsIndexed(word, known); });
   if (!words.length) words = query.trim().split(/\s+/);
   return pf.search(words.join(" ")).then(function (every) {
     var ranked = new Map(), holdsEvery = new Set();
@@ -112,14 +166,39 @@ function rankedResults(pf, query) {
   });
 }
 
+// How many of the query's subject words the title holds in the query's order (longest common subsequence;
+// words match on their first five letters, so "converting" matches "convert"). "tensorflow to pytorch" then
+// prefers the guide titled that way over the one going the other way, which holds the same words.
+function orderedTitleMatch(words, title) {
+  var stem = function (word) { return word.slice(0, 5); };
+  var a = words.map(stem), b = (title.toLowerCase().match(/[a-z0-9]+/g) || []).map(stem);
+  var row = new Array(b.length + 1).fill(0);
+  for (var i = 0; i < a.length; i++) {
+    var previous = 0;
+    for (var j = 1; j <= b.length; j++) {
+      var above = row[j];
+      row[j] = a[i] === b[j - 1] ? previous + 1 : Math.max(row[j], row[j - 1]);
+      previous = above;
+    }
+  }
+  return words.length ? row[b.length] / words.length : 0;
+}
+
 function search(query) {
   if (!query.trim()) return Promise.resolve({ items: [] });
-  return engine().then(function (pf) {
-    return rankedResults(pf, query);
+  var subject = [];
+  return Promise.all([engine(), words()]).then(function (both) {
+    subject = subjectWords(query).map(function (word) { return spelledAsIndexed(word, both[1]); });
+    return rankedResults(both[0], both[1], query);
   }).then(function (ranked) {
-    var top = Array.from(ranked.values()).sort(function (a, b) { return b.score - a.score; }).slice(0, MAX_PAGES);
-    return Promise.all(top.map(function (entry) { return entry.result.data(); })).then(function (pages) {
-      return { items: pages.map(function (page, i) { return resultGroup(page, top[i].score, query); }) };
+    var candidates = Array.from(ranked.values()).sort(function (a, b) { return b.score - a.score; })
+      .slice(0, RERANKED_PAGES);
+    return Promise.all(candidates.map(function (entry) { return entry.result.data(); })).then(function (pages) {
+      var scored = pages.map(function (page, i) {
+        var title = (page.meta && page.meta.title) || "";
+        return { page: page, score: candidates[i].score * (1 + orderedTitleMatch(subject, title)) };
+      }).sort(function (a, b) { return b.score - a.score; }).slice(0, MAX_PAGES);
+      return { items: scored.map(function (entry) { return resultGroup(entry.page, entry.score, query); }) };
     });
   });
 }
