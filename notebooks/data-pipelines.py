@@ -14,28 +14,28 @@
 # # Data pipelines
 #
 # Feeding a small in-memory dataset to a model in batches: PyTorch's `torch.utils.data`
-# (`Dataset` and `DataLoader`), TensorFlow's `tf.data`, and, since JAX has no data loader, a
-# generator over NumPy arrays written by hand. Without shuffling the three produce the same batches
-# in the same order, and the notebook checks that. With shuffling each framework draws its own
-# order, so the shuffled epochs are compared by content, sorted back into example order, after a
-# per-example transform (standardize the features, one-hot encode the label).
+# (`Dataset` and `DataLoader`), TensorFlow's `tf.data`, and, since the `jax` package has no data
+# loader, Grain's `MapDataset`, the data-loading library Google publishes for JAX
+# ([Grain dataset tutorial](https://google-grain.readthedocs.io/en/latest/tutorials/dataset_basic_tutorial.html)).
+# Grain yields NumPy arrays, which `jax.device_put` hands to JAX. Without shuffling the three
+# produce the same batches in the same order, and the notebook checks that. With shuffling each
+# framework draws its own order, so the shuffled epochs are compared by content, sorted back into
+# example order, after a per-example transform (standardize the features, one-hot encode the label).
 #
 # Not equivalent by default: the random orders (each framework has its own generator and seeding
 # rules, so the same seed gives different orders), when a reshuffle happens (`DataLoader` with
-# `shuffle=True` and `Dataset.shuffle` both reshuffle every epoch; in JAX you pick a key per epoch),
-# and how much is shuffled (`tf.data` shuffles within a buffer of the size you give, which is a
-# full shuffle only when the buffer holds the whole dataset). All three keep a last, smaller batch
-# unless told to drop it.
-#
-# For files and large datasets JAX users reach for `tf.data`, Grain or PyTorch's `DataLoader` and
-# convert the batches; none of that changes what is compared here.
+# `shuffle=True` and `Dataset.shuffle` both reshuffle every time they are iterated; a Grain
+# `MapDataset` is an indexable sequence that gives the same order every time it is read, and
+# reshuffles per epoch only when `shuffle` comes before `repeat`), and how much is shuffled
+# (`tf.data` shuffles within a buffer of the size you give, which is a full shuffle only when the
+# buffer holds the whole dataset). All three keep a last, smaller batch unless told to drop it.
 
 # %%
 import numpy as np
 import torch
 import tensorflow as tf
 import jax
-import jax.numpy as jnp
+import grain
 
 from helpers.agreement import assert_agree, to_numpy
 
@@ -66,15 +66,8 @@ for x, y in batches_tf:
     print(tuple(x.shape), y)
 
 # %% tags=["jax", "batch-a-dataset"]
-def batches_jax(arrays, batch_size, key=None):
-    """Batches of NumPy arrays as JAX arrays, in order, or shuffled when given a PRNG key."""
-    count = len(arrays[0])
-    order = np.arange(count) if key is None else np.asarray(jax.random.permutation(key, count))
-    for start in range(0, count, batch_size):
-        chosen = order[start:start + batch_size]
-        yield tuple(jnp.asarray(array[chosen]) for array in arrays)
-
-batches_jax_list = list(batches_jax((features, labels), BATCH_SIZE))
+dataset_grain = grain.MapDataset.source(list(zip(features, labels))).batch(BATCH_SIZE)  # stacks each tuple position
+batches_jax_list = [jax.device_put(batch) for batch in dataset_grain]  # NumPy batches → JAX arrays
 for x, y in batches_jax_list:
     print(x.shape, y)
 
@@ -95,10 +88,11 @@ assert_agree("labels, batches concatenated in the order served", {"numpy": label
 # Two shuffled epochs from a seeded pipeline, with a transform applied to every example. In
 # PyTorch the transform usually lives in a `Dataset`'s `__getitem__` and the shuffle is the
 # `DataLoader`'s, seeded through a `torch.Generator`. In `tf.data` both are pipeline stages;
-# `map` with parallel calls still returns elements in order unless `deterministic=False`. In JAX the
-# transform is a per-example function vectorised over the batch with `vmap`, and the order comes
-# from `jax.random.permutation` with a key folded with the epoch number. Each example carries its
-# id, so the checks can sort the shuffled examples back.
+# `map` with parallel calls still returns elements in order unless `deterministic=False`. Grain's
+# `map` runs a plain Python function on each example; its `shuffle` combines the seed with the
+# epoch number once the dataset is repeated, so `shuffle(...).repeat(2)` holds two differently
+# ordered epochs back to back, and slicing it by epoch keeps batches from straddling the two. Each
+# example carries its id, so the checks can sort the shuffled examples back.
 
 # %% tags=["pytorch", "shuffle-and-map"]
 class StandardizedDataset(torch.utils.data.Dataset):
@@ -129,17 +123,19 @@ for epoch, batches in enumerate(epochs_tf):
     print(f"epoch {epoch}: ids", [b[0].numpy().tolist() for b in batches])
 
 # %% tags=["jax", "shuffle-and-map"]
-@jax.jit
-@jax.vmap  # written for one example, applied to a batch
-def standardize_jax(x, y):
-    return (x - mean) / std, jax.nn.one_hot(y, NUM_CLASSES)
+def standardize_grain(example):  # runs once per example, in Python
+    i, x, y = example
+    return i, (x - mean) / std, np.eye(NUM_CLASSES, dtype=np.float32)[y]
 
-key = jax.random.key(0)
-epochs_jax = []
-for epoch in range(2):
-    epoch_key = jax.random.fold_in(key, epoch)  # a new, reproducible order each epoch
-    epochs_jax.append([(i, *standardize_jax(x, y))
-                       for i, x, y in batches_jax((ids, features, labels), BATCH_SIZE, epoch_key)])
+def grain_epochs(seed, num_epochs):
+    repeated = (grain.MapDataset.source(list(zip(ids, features, labels)))
+                .shuffle(seed=seed)  # before repeat: each epoch gets its own order
+                .map(standardize_grain)
+                .repeat(num_epochs))
+    return [list(repeated[epoch * NUM_EXAMPLES:(epoch + 1) * NUM_EXAMPLES].batch(BATCH_SIZE))
+            for epoch in range(num_epochs)]
+
+epochs_jax = grain_epochs(seed=0, num_epochs=2)
 for epoch, batches in enumerate(epochs_jax):
     print(f"epoch {epoch}: ids", [b[0].tolist() for b in batches])
 
@@ -176,8 +172,7 @@ pipeline_again = (tf.data.Dataset.from_tensor_slices((ids, features, labels))
 again = {
     "pytorch": [list(loader_again) for epoch in range(2)],
     "tensorflow": [list(pipeline_again) for epoch in range(2)],
-    "jax": [list(batches_jax((ids, features, labels), BATCH_SIZE, jax.random.fold_in(key, epoch)))
-            for epoch in range(2)],
+    "jax": grain_epochs(seed=0, num_epochs=2),
 }
 for name, epochs in again.items():
     repeated = [sorted_by_id(batches)[0] for batches in epochs]

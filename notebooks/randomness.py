@@ -36,6 +36,7 @@ import tensorflow as tf
 import keras
 import jax
 import jax.numpy as jnp
+from flax import nnx
 
 from helpers.agreement import assert_agree
 
@@ -163,8 +164,11 @@ for name, streams, replay in [("PyTorch", streams_torch, replay_torch), ("Tensor
 #
 # `torch.nn.functional.dropout` draws from the global generator, so re-seeding repeats the mask.
 # A Keras `Dropout` layer built with `seed=` owns a seed generator that advances on every call, so
-# a new layer with the same seed repeats the mask. In JAX the mask is drawn from a key passed in.
-# All three scale the kept values by 1/(1 − p) during training.
+# a new layer with the same seed repeats the mask. Flax's `nnx.Dropout` draws from the `dropout`
+# stream of the `nnx.Rngs` it is given: a JAX key and a counter that advances on every call, each
+# call's key derived from the two, so a new layer built from the same seed repeats the mask
+# ([Flax randomness guide](https://flax.readthedocs.io/en/latest/guides/randomness.html)). All
+# three scale the kept values by 1/(1 − p) during training.
 
 # %%
 RATE = 0.5
@@ -190,12 +194,12 @@ mask_again_tf = dropout_tf(ones)
 print(mask_tf)
 
 # %% tags=["jax", "reproducible-dropout"]
-def dropout_jax(key, x):
-    keep = jax.random.bernoulli(key, 1.0 - RATE, x.shape)
-    return jnp.where(keep, x / (1.0 - RATE), 0.0)
+def dropout_jax(x):
+    layer = nnx.Dropout(RATE, rngs=nnx.Rngs(dropout=SEED))  # the layer's RNG stream advances per call
+    return layer(x)  # deterministic=False by default: the training behaviour
 
-mask_jax = dropout_jax(jax.random.key(SEED), ones)
-mask_again_jax = dropout_jax(jax.random.key(SEED), ones)
+mask_jax = dropout_jax(ones)
+mask_again_jax = dropout_jax(ones)
 print(mask_jax)
 
 # %%
@@ -203,7 +207,11 @@ assert_agree("PyTorch: dropout mask after re-seeding", {"first": mask_torch, "ag
              rtol=0, atol=0)
 assert_agree("Keras: dropout mask of a new layer with the same seed", {"first": mask_tf, "again": mask_again_tf},
              rtol=0, atol=0)
-assert_agree("JAX: dropout mask from the same key", {"first": mask_jax, "again": mask_again_jax}, rtol=0, atol=0)
+assert_agree("Flax: dropout mask of a new layer with the same seed", {"first": mask_jax, "again": mask_again_jax},
+             rtol=0, atol=0)
+flax_layer = nnx.Dropout(RATE, rngs=nnx.Rngs(dropout=SEED))
+assert_differ("Flax: two calls of one layer (its stream advanced)",
+              {"first": flax_layer(ones), "second": flax_layer(ones)})
 masks = {"pytorch": mask_torch.numpy(), "tensorflow": mask_tf.numpy(), "jax": np.asarray(mask_jax)}
 assert_differ(f"dropout masks from seed {SEED}", masks)
 for name, mask in masks.items():

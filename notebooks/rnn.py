@@ -15,36 +15,41 @@
 #
 # One single-layer LSTM (3 input features, 5 hidden units) followed by a dense layer that reads
 # the last hidden state, run on short synthetic sequences: `torch.nn.LSTM`, the Keras 3 `LSTM`
-# layer, and in JAX an LSTM cell written out and run over time with `jax.lax.scan`. From the same
-# weights, the notebook compares the hidden state at every time step, the final cell state, the
-# loss and the gradients of every weight.
+# layer, and in JAX Flax's `nnx.LSTMCell` run over time by `nnx.RNN`
+# ([Flax recurrent layers](https://flax.readthedocs.io/en/latest/api_reference/flax.nnx/nn/recurrent.html)).
+# From the same weights, the notebook compares the hidden state at every time step, the final cell
+# state, the loss and the gradients of every weight.
 #
 # Not equivalent by default, and therefore mapped by hand here:
 #
 # - the weight layout: PyTorch stacks the four gates' weights along the rows, `(4·hidden, input)`;
-#   Keras along the columns, `(input, 4·hidden)`;
+#   Keras along the columns, `(input, 4·hidden)`; Flax's `LSTMCell` keeps one `(in, hidden)` kernel
+#   per gate and per input, named `ii`, `if_`, `ig`, `io` (from the input) and `hi`, `hf`, `hg`,
+#   `ho` (from the hidden state);
 # - the gate order: both use input, forget, cell candidate, output; PyTorch calls the candidate `g`
 #   (i, f, g, o), Keras `c` (i, f, c, o). Other formats differ (ONNX uses i, o, f, c), so the
 #   weights are kept per gate in NumPy and stacked explicitly for each framework;
-# - the biases: PyTorch adds two bias vectors (`bias_ih` and `bias_hh`), Keras one; the sum of
-#   PyTorch's two is Keras's one;
+# - the biases: PyTorch adds two bias vectors (`bias_ih` and `bias_hh`), Keras one, and Flax one per
+#   gate, on the hidden-state half; the sum of PyTorch's two is the others' one;
 # - the outputs: `torch.nn.LSTM` returns every step's hidden state and the final `(h, c)`, with a
 #   leading layers axis; Keras returns only the last hidden state unless `return_sequences=True`,
-#   and the states only with `return_state=True`; PyTorch expects (time, batch, features) unless
-#   `batch_first=True`;
+#   and the states only with `return_state=True`; `nnx.RNN` returns every step's output, and the
+#   final state as well with `return_carry=True`, ordered `(c, h)` where the others give `h` first;
+#   PyTorch expects (time, batch, features) unless `batch_first=True`, Keras and `nnx.RNN` take
+#   (batch, time, features);
 # - the initializers: PyTorch draws every weight from U(−1/√hidden, 1/√hidden); Keras uses
 #   Glorot-uniform input kernels, orthogonal recurrent kernels, and forget-gate biases of 1
-#   (`unit_forget_bias=True`).
+#   (`unit_forget_bias=True`); Flax LeCun-normal input kernels, orthogonal recurrent kernels and
+#   zero biases.
 
 # %%
-import functools
-
 import numpy as np
 import torch
 import tensorflow as tf
 import keras
 import jax
 import jax.numpy as jnp
+from flax import nnx
 
 from helpers.agreement import assert_agree
 
@@ -61,7 +66,7 @@ def draw(*shape):
     return (rng.normal(size=shape) * 0.4).astype(np.float32)
 
 
-# One matrix or vector per gate, in the x @ W orientation; two biases, as PyTorch has.
+# One matrix or vector per gate, in the x @ W orientation (Flax's); two biases, as PyTorch has.
 w_input = {gate: draw(INPUT, HIDDEN) for gate in GATES}
 w_hidden = {gate: draw(HIDDEN, HIDDEN) for gate in GATES}
 b_input = {gate: draw(HIDDEN) for gate in GATES}
@@ -102,27 +107,22 @@ head_keras.set_weights([w_out, b_out])
 print({v.path: tuple(v.shape) for v in lstm_keras.weights})
 
 # %% tags=["jax", "define-an-lstm"]
-def lstm_cell_jax(params, carry, x_t):
-    h, c = carry
-    z = x_t @ params["w_input"] + h @ params["w_hidden"] + params["bias"]  # (batch, 4·hidden)
-    i, f, g, o = jnp.split(z, 4, axis=-1)
-    c = jax.nn.sigmoid(f) * c + jax.nn.sigmoid(i) * jnp.tanh(g)
-    h = jax.nn.sigmoid(o) * jnp.tanh(c)
-    return (h, c), h  # (new carry, this step's output)
+rngs = nnx.Rngs(0)
+lstm_jax = nnx.RNN(nnx.LSTMCell(INPUT, HIDDEN, rngs=rngs), return_carry=True)  # input (batch, time, features)
+head_jax = nnx.Linear(HIDDEN, 1, rngs=rngs)
 
-def lstm_jax(params, xs):  # xs: (batch, time, features)
-    zeros = jnp.zeros((xs.shape[0], HIDDEN), xs.dtype)
-    (h, c), hs = jax.lax.scan(functools.partial(lstm_cell_jax, params), (zeros, zeros),
-                              jnp.swapaxes(xs, 0, 1))  # scan runs over the leading (time) axis
-    return jnp.swapaxes(hs, 0, 1), h, c
-
-params_jax = {
-    "w_input": jnp.asarray(np.concatenate([w_input[g] for g in GATES], axis=1)),
-    "w_hidden": jnp.asarray(np.concatenate([w_hidden[g] for g in GATES], axis=1)),
-    "bias": jnp.asarray(np.concatenate([b_input[g] + b_hidden[g] for g in GATES])),
-    "w_out": jnp.asarray(w_out), "b_out": jnp.asarray(b_out),
-}
-print(jax.tree.map(jnp.shape, params_jax))
+# one kernel per gate and per input, no stacking; the gate's single bias sits on the hidden-state half
+cell_weights = {}
+for gate, letter in zip(GATES, "ifgo"):
+    cell_weights["if_" if letter == "f" else f"i{letter}"] = {"kernel": jnp.asarray(w_input[gate])}  # `if` is a keyword
+    cell_weights[f"h{letter}"] = {"kernel": jnp.asarray(w_hidden[gate]),
+                                  "bias": jnp.asarray(b_input[gate] + b_hidden[gate])}
+for module, weights in ((lstm_jax, {"cell": cell_weights}),
+                        (head_jax, {"kernel": jnp.asarray(w_out), "bias": jnp.asarray(b_out)})):
+    state = nnx.state(module, nnx.Param)
+    nnx.replace_by_pure_dict(state, weights)
+    nnx.update(module, state)
+print(jax.tree.map(jnp.shape, nnx.to_pure_dict(nnx.state(lstm_jax, nnx.Param))))
 
 # %% [markdown]
 # ## Forward pass, loss and gradients
@@ -143,21 +143,31 @@ grads_tf = tape.gradient(loss_tf, lstm_keras.trainable_variables + head_keras.tr
 print(tuple(outputs_tf.shape), tuple(h_tf.shape), f"loss {float(loss_tf):.6f}")
 
 # %% tags=["jax", "lstm-forward"]
-def mse_jax(params, xs, ys):
-    _, h, _ = lstm_jax(params, xs)
-    return jnp.mean((h @ params["w_out"] + params["b_out"] - ys) ** 2)
+def mse_jax(lstm, head, xs, ys):
+    (c, h), _ = lstm(xs)  # Flax's carry is (c, h)
+    return jnp.mean((head(h) - ys) ** 2)
 
-outputs_jax, h_jax, c_jax = jax.jit(lstm_jax)(params_jax, sequences)
-loss_jax, grads_jax = jax.jit(jax.value_and_grad(mse_jax))(params_jax, sequences, targets)
+(c_jax, h_jax), outputs_jax = lstm_jax(sequences)  # h, c: (batch, hidden)
+loss_jax, (grads_lstm_jax, grads_head_jax) = nnx.value_and_grad(mse_jax, argnums=(0, 1))(
+    lstm_jax, head_jax, sequences, targets)
 print(outputs_jax.shape, h_jax.shape, f"loss {float(loss_jax):.6f}")
 
 # %% [markdown]
 # ## The check
 #
-# Gradients are compared in the Keras/JAX layout (input, 4·hidden); PyTorch's two bias gradients
-# are each equal to the gradient of Keras's single bias, since both biases enter the same sum.
+# Gradients are compared in Keras's layout (input, 4·hidden), with Flax's per-gate gradients
+# stacked in the same gate order; PyTorch's two bias gradients are each equal to the gradient of
+# the single bias, since both biases enter the same sum.
 
 # %%
+def stacked_flax(grads, names, leaf):  # per-gate gradients side by side, gates in order i, f, g, o
+    return np.concatenate([np.asarray(grads["cell"][name][leaf]) for name in names], axis=-1)
+
+
+grads_jax = {"w_input": stacked_flax(grads_lstm_jax, ("ii", "if_", "ig", "io"), "kernel"),
+             "w_hidden": stacked_flax(grads_lstm_jax, ("hi", "hf", "hg", "ho"), "kernel"),
+             "bias": stacked_flax(grads_lstm_jax, ("hi", "hf", "hg", "ho"), "bias"),
+             "w_out": grads_head_jax["kernel"]}
 assert_agree("hidden state at every step", {"pytorch": outputs_torch, "tensorflow": outputs_tf, "jax": outputs_jax},
              rtol=1e-5, atol=1e-6)
 assert_agree("final cell state", {"pytorch": c_torch[0], "tensorflow": c_tf, "jax": c_jax}, rtol=1e-5, atol=1e-6)
