@@ -82,12 +82,9 @@ class Framework(_Strict):
     name: PlainText
     order: int = Field(description="Column position in tables, from 1.")
     distribution: str = Field(description="pip distribution installed for it, e.g. `tensorflow-cpu`; its version is shown.")
-    preview: bool = Field(default=False, description="A framework being added: cells, rows, snippets and at-a-glance "
-                          "rows may leave it out, and pages show it as not yet covered.")
-    imports: list[str] = Field(min_length=1, description="The import lines its Rosetta code may assume, as a reader "
-                               "writes them; they are shown on every Rosetta page and define the module aliases.")
-    from_numpy: str = Field(description="Python expression turning the NumPy array `array` into its tensor, using "
-                            "the names bound by `imports` and `np`.")
+    preview: bool = Field(default=False, description="Being added: data may leave it out; pages say not yet covered.")
+    imports: list[str] = Field(min_length=1, description="Import lines its Rosetta code assumes; they define aliases.")
+    from_numpy: str = Field(description="Expression making its tensor from the NumPy array `array` (names: imports, np).")
     colour: HexColour = Field(description="Its colour in charts.")
     maintainer: PlainText
     first_release: Release
