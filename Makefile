@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: setup serve build test chromium benchmark measure schema releases
+.PHONY: setup serve build test chromium benchmark measure schema releases execute merge-caches offline linkcheck
 
 setup: $(PYTHON_STAMP) $(NODE_STAMP)
 
@@ -34,6 +34,30 @@ build: setup
 
 test: setup chromium
 	$(VENV)/bin/pytest
+
+# One shard of the notebook executions (CI runs one per job): `make execute SHARD=2/3`. The executed notebooks
+# land in the content-keyed cache (ROSETTA_CACHE_DIR or .cache/); `make merge-caches CACHES="a b c"` joins them.
+SHARD ?= 1/1
+execute: setup
+	$(PYTHON) -m macros.sharding execute --shard $(SHARD)
+
+merge-caches: setup
+	$(PYTHON) -m macros.sharding merge $${ROSETTA_CACHE_DIR:-.cache} $(CACHES)
+
+# The offline edition: the site with Material's offline plugin and lunr search, zipped (hooks/offline.py).
+# A later `make build` copies it into the site and links it from the home page.
+offline: setup
+	rm -rf build/offline && mkdir -p build/offline
+	ROSETTA_OFFLINE=true ROSETTA_SEARCH_ENGINE=lunr $(VENV)/bin/mkdocs build --strict -d build/offline/tensor-rosetta
+	rm -f build/tensor-rosetta-offline.zip
+	cd build/offline && ../../$(PYTHON) -m zipfile -c ../tensor-rosetta-offline.zip tensor-rosetta
+	@echo "offline edition: build/tensor-rosetta-offline.zip"
+
+# Every external source URL (the weekly CI run does this with the same lychee arguments); needs lychee and a network.
+linkcheck:
+	@if command -v lychee >/dev/null && curl -sfI --max-time 5 https://github.com >/dev/null 2>&1; then \
+	  lychee --no-progress --max-concurrency 8 --accept 200,429 "data/**/*.yml" "notebooks/*.py"; \
+	else echo "link check skipped: no lychee or no network here (it runs weekly in .github/workflows/publish.yml)"; fi
 
 benchmark: setup
 	$(PYTHON) tests/benchmark.py

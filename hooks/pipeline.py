@@ -2,12 +2,15 @@
 
 on_config runs before the macros plugin (priority 100), so `define_env` finds the loaded site;
 on_files runs before mkdocs-jupyter, which then renders the executed notebooks it is handed.
+Every build writes into a staging folder and replaces the site only when it succeeded (strict
+warnings included); under `mkdocs serve` a failed build shows its error instead of stopping.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import posixpath
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,18 +19,25 @@ from pathlib import Path
 # is not installed into the venv, so two clones never build with each other's code.
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import nbformat  # noqa: E402
 from mkdocs.exceptions import PluginError  # noqa: E402
 from mkdocs.plugins import event_priority  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
-from macros.errors import SiteInputError  # noqa: E402
-from macros import urls  # noqa: E402
-from macros.execution import ExecutedNotebook, execute_all, tracked_distributions  # noqa: E402
-from macros.loading import Site, load_site  # noqa: E402
+import mkdocs.commands.serve  # noqa: E402
+
+from macros import publishing, urls  # noqa: E402
+from macros.build_cache import cache_dir, load_site_cached  # noqa: E402
+from macros.errors import SiteInputError, SiteInputErrors  # noqa: E402
+from macros.html_checks import check_site_html  # noqa: E402
+from macros.execution import ExecutedNotebook, execute_all, execution_limits, tracked_distributions  # noqa: E402
+from macros.loading import Site  # noqa: E402
 from macros.notebook_pages import slim_notebook_html  # noqa: E402
 from macros.pages import generated_pages, navigation  # noqa: E402
 from macros.releases import check_against_environment  # noqa: E402
 from macros.stylesheet import VOCABULARY_CSS, vocabulary_css  # noqa: E402
+from macros.render_cache import RenderCache, configuration_digest  # noqa: E402
+from macros.reproducible import data_epoch, normalise_notebook, publishable_notebook  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
 
@@ -42,20 +52,83 @@ def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+# The build in progress: its staging folder and the warnings counted so far (strict mode's rule).
+_staged: publishing.StagedSite | None = None
+_warnings = publishing.WarningCounter()
+logging.getLogger("mkdocs.plugins.mkdocs_macros.util").addFilter(publishing.OneLineMacroErrors())
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    if command == "serve":
+        # serve.py calls `build` by this name for the first build and every rebuild: a failing build
+        # then shows its error on the served pages instead of stopping the server or hanging requests.
+        mkdocs.commands.serve.build = _tolerant(mkdocs.commands.serve.build)
+
+
+def _tolerant(build):
+    if getattr(build, "tolerant", False):
+        return build
+
+    def tolerant_build(config, **kwargs):
+        served = config.site_dir
+        logged = publishing.WarningCounter()
+        logging.getLogger("mkdocs").addHandler(logged)
+        try:
+            build(config, **kwargs)
+        except (Exception, SystemExit) as error:  # SystemExit: a plugin giving up must not end the server
+            lines = publishing.error_lines(error, logged.messages)
+            publishing.show_build_error(served, lines)
+            log.error(f"The build failed ({lines[-1]}): the served pages show the error until it is fixed.")
+        finally:
+            logging.getLogger("mkdocs").removeHandler(logged)
+
+    tolerant_build.tolerant = True
+    return tolerant_build
+
+
+def on_serve(server, config, builder):
+    # A broken mkdocs.yml fails before `build` is reached: keep answering there too.
+    def tolerant_builder():
+        try:
+            builder()
+        except (Exception, SystemExit) as error:
+            publishing.show_build_error(server.root, [str(error) or type(error).__name__])
+            log.error("The configuration could not be loaded: the served pages show the error.")
+
+    server.builder = tolerant_builder
+    return server
+
+
 @event_priority(100)
 def on_config(config):
+    global _staged
+    _staged = publishing.StagedSite(config.site_dir)
+    config.site_dir = str(_staged.staging)
+    _warnings.messages.clear()
+    logging.getLogger("mkdocs").addHandler(_warnings)
     root = _root(config)
-    cache_dir = Path(os.environ.get("ROSETTA_CACHE_DIR", root / ".cache"))
+    cache = cache_dir(root)
     try:
-        site = load_site(root)
-        executed = execute_all(site.notebooks, root, cache_dir, tracked_distributions(site.frameworks, site.tools),
-                               workers=int(os.environ.get("ROSETTA_WORKERS", "2")), log=log.info)
+        site = load_site_cached(root, cache)
+        executed = execute_all(site.notebooks, root, cache, tracked_distributions(site.frameworks, site.tools),
+                               workers=int(os.environ.get("ROSETTA_WORKERS", "2")), log=log.info,
+                               limits=execution_limits(config))
         if executed:  # every execution shares one environment (its versions are part of each cache key)
             check_against_environment(site, next(iter(executed.values())).environment["distributions"])
     except SiteInputError as error:
-        # One line, no traceback: the message names the file, the key path and the fix.
-        raise PluginError(str(error)) from None
+        # One line per error, no traceback: each names the file, the key path and the fix. The cause
+        # stays attached for `mkdocs serve`, which shows every line in the browser.
+        lines = error.lines() if isinstance(error, SiteInputErrors) else [str(error)]
+        for line in lines[:-1]:
+            log.error(line)
+        raise PluginError(lines[-1]) from error
+    for notebook in executed.values():
+        if normalise_notebook(notebook.notebook):  # mkdocs-jupyter renders the file: write the clean one back
+            nbformat.write(notebook.notebook, notebook.path)
+    # Page dates (sitemap) from the data, not the clock; mkdocs honours SOURCE_DATE_EPOCH.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(data_epoch(site)))
     config["rosetta"] = SiteBuild(site, executed)
+    config["rosetta_render_cache"] = RenderCache(cache / "pages", configuration_digest(config.config_file_path))
     config.nav = navigation(config.nav, [(page.src_uri, page.title) for page in generated_pages(site)]
                             + [(urls.notebook(name), notebook.title) for name, notebook in site.notebooks.items()])
     # Colours of frameworks and vocabularies, generated from data/ (see macros/stylesheet.py).
@@ -77,13 +150,23 @@ def on_files(files: Files, config) -> Files:
     return files
 
 
+@event_priority(-100)  # after the macros plugin has expanded the page's Markdown
+def on_page_markdown(markdown: str, page, config, files) -> str:
+    if page.file.src_uri.endswith(".md"):
+        page.markdown = markdown
+        config["rosetta_render_cache"].install(page, files)
+    return markdown
+
+
 NOTEBOOK_CSS_DIR = "assets/notebook-css/"
 
 
 def on_post_page(output: str, page, config) -> str:
     if not page.file.src_uri.endswith(".ipynb"):
         return output
-    output, shared_css = slim_notebook_html(output, urls.relative_url(page.url, NOTEBOOK_CSS_DIR))
+    # relative_url takes directory URLs; the offline edition's pages are files (notebooks/autograd.html).
+    directory = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
+    output, shared_css = slim_notebook_html(output, urls.relative_url(directory.lstrip("/"), NOTEBOOK_CSS_DIR))
     css_dir = Path(config.site_dir) / NOTEBOOK_CSS_DIR
     css_dir.mkdir(parents=True, exist_ok=True)
     for name, css in shared_css.items():
@@ -91,3 +174,34 @@ def on_post_page(output: str, page, config) -> str:
         if not path.exists():  # named by content hash: the same CSS is written once per build
             path.write_text(css, encoding="utf-8")
     return output
+
+
+@event_priority(-50)
+def on_post_build(config) -> None:
+    """The build's own HTML checks (links and anchors in notebook pages, duplicate ids, external
+    resources), then publish — last, after every plugin's post-build step."""
+    for name in config["rosetta"].executed:  # the downloadable copies, without this run's clock time
+        for copy in Path(config.site_dir).glob(f"notebooks/{name}/*.ipynb"):
+            publishable_notebook(copy)
+    cache: RenderCache = config["rosetta_render_cache"]
+    cache.prune()
+    log.info(f"pages: {cache.hits} of {len(cache.used)} Markdown pages reused from the render cache")
+    for line in check_site_html(Path(config.site_dir), config["rosetta"].site):
+        log.warning(line)
+    logging.getLogger("mkdocs").removeHandler(_warnings)
+    if config.strict and _warnings.messages:
+        return  # MkDocs aborts next ("Aborted with N warnings in strict mode"); on_build_error discards
+    _staged.publish()
+    config.site_dir = str(_staged.site_dir)
+
+
+def on_build_error(error) -> None:
+    logging.getLogger("mkdocs").removeHandler(_warnings)
+    if _staged is not None:
+        _staged.discard()
+
+
+def on_shutdown() -> None:
+    # A plugin that exits (SystemExit) skips on_build_error; the staging folder still goes.
+    if _staged is not None and _staged.staging.exists():
+        _staged.discard()

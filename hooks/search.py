@@ -1,22 +1,31 @@
 """MkDocs hooks for the site's search engine, chosen by `extra.search_engine` (env ROSETTA_SEARCH_ENGINE).
 
 - `pagefind` (the default, see README "Search"): Material's search box talks to docs/assets/search-worker.js,
-  which answers from a Pagefind index built over the finished site. Material's own search_index.json is
-  cut down to its configuration, since its main thread still fetches it on every page load.
+  which answers from a Pagefind index built over the finished site. Material's own search plugin stays (it
+  renders the search box) but indexes nothing: its search_index.json holds only its configuration, which
+  Material's main thread fetches on page load, and parsing every page for it was a third of a warm build.
 - `lunr`: Material's built-in search, unchanged, kept so `make benchmark` can compare the two engines.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import importlib.metadata
 import json
 import re
 import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
 import material
+from material.plugins.search.plugin import SearchIndex
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's build code, as in pipeline.py
+from macros.build_cache import cache_dir, digest_files, reuse_folder  # noqa: E402
 
 ENGINES = ("pagefind", "lunr")
 PAGEFIND_WORKER = "assets/search-worker.js"
@@ -47,8 +56,20 @@ def _material_worker() -> str:
     return "assets/javascripts/workers/" + next(workers.glob("search.*.min.js")).name
 
 
+class _ConfigOnlyIndex(SearchIndex):
+    """Material's index without pages: its JSON keeps the `config` block the search box reads."""
+
+    def add_entry_from_context(self, page) -> None:
+        pass
+
+
+@event_priority(-100)  # after Material's search plugin has created its index
 def on_config(config):
-    config.extra["search_worker"] = PAGEFIND_WORKER if _engine(config) == "pagefind" else _material_worker()
+    engine = _engine(config)
+    config.extra["search_worker"] = PAGEFIND_WORKER if engine == "pagefind" else _material_worker()
+    search = config.plugins.get("material/search")
+    if engine == "pagefind" and search is not None:
+        search.search_index = _ConfigOnlyIndex(**search.config)
     return config
 
 
@@ -78,16 +99,7 @@ def indexed_words(site: Path) -> list[str]:
     return [word for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 
 
-def on_post_build(config) -> None:
-    if _engine(config) != "pagefind":
-        return
-    site = Path(config.site_dir)
-    (site / VOCABULARY).parent.mkdir(exist_ok=True)
-    (site / VOCABULARY).write_text(json.dumps(indexed_words(site), separators=(",", ":")), encoding="utf-8")
-    material_index = site / "search" / "search_index.json"
-    if material_index.is_file():
-        index = json.loads(material_index.read_text(encoding="utf-8"))
-        material_index.write_text(json.dumps({"config": index["config"], "docs": []}), encoding="utf-8")
+def _run_pagefind(site: Path) -> None:
     from pagefind.service import _must_get_executable  # the binary that the pagefind[bin] wheel ships
 
     result = subprocess.run([str(_must_get_executable()), "--site", str(site), "--quiet"],
@@ -95,3 +107,16 @@ def on_post_build(config) -> None:
     if result.returncode:
         raise PluginError(f"pagefind could not index {site}: {' '.join(result.stderr.split())[:300]} — fix: "
                           "run `.venv/bin/python -m pagefind --site site` to see the full error")
+
+
+def on_post_build(config) -> None:
+    if _engine(config) != "pagefind":
+        return
+    site = Path(config.site_dir)
+    (site / VOCABULARY).parent.mkdir(exist_ok=True)
+    (site / VOCABULARY).write_text(json.dumps(indexed_words(site), separators=(",", ":")), encoding="utf-8")
+    # Indexing is a second of CPU; a rebuild whose pages came out byte-identical reuses the last index.
+    key = hashlib.sha256(f"{importlib.metadata.version('pagefind')} {digest_files(site, ['.'], ('.html',))}"
+                         .encode()).hexdigest()[:32]
+    cache = cache_dir(Path(config.config_file_path).resolve().parent)
+    reuse_folder(site / "pagefind", cache / "pagefind" / key, lambda: _run_pagefind(site))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import audit, code_size, matrix, performance, rosetta_pages, topics, versions
+from . import audit, code_size, matrix, offline, performance, rosetta_pages, topics, versions
 from .rendering import spoken_list
 from .snippets import snippet_tabs
 
@@ -77,6 +77,10 @@ def define_env(env):
     @env.macro
     def claims_audit() -> str:
         return audit.claims_audit(site, page_src())
+
+    @env.macro
+    def offline_download() -> str:
+        return offline.download_link(env.conf["rosetta_offline_zip"] is not None, page_src())
 
     @env.macro
     def decision_guide() -> str:

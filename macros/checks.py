@@ -9,7 +9,7 @@ import ast
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from .errors import DataError, NotebookError
+from .errors import DataError, NotebookError, SiteInputError
 from .models import Claim, FeatureCategory, Framework, SeedArticle, Topic
 from .notebooks import NotebookSource
 
@@ -33,6 +33,25 @@ def file_name_matches_id(display_path: str, stem: str, item_id: str) -> None:
                         f"rename the file to {item_id}.yml or set `id: {stem}`")
 
 
+# Ids that would replace a page or an anchor the site already has: `index` names each folder's index
+# page (topics/index.md, notebooks/index.md, …); `legend` is the support-level legend's anchor on the matrix.
+RESERVED_IDS = {"index": "names the index page of its folder", "legend": "is the anchor of the support-level legend"}
+
+
+def not_reserved(display_path: str, where: str, item_id: str, error: type[SiteInputError] = DataError) -> None:
+    if item_id in RESERVED_IDS:
+        raise error(display_path, where, f"'{item_id}' is reserved: it {RESERVED_IDS[item_id]}",
+                        f"choose another id (reserved: {', '.join(sorted(RESERVED_IDS))})")
+
+
+def known_frameworks(display_path: str, references: Iterable[tuple[str, str]], framework_ids: FrameworkIds) -> None:
+    """Each (key path, framework id) names a framework of data/frameworks/."""
+    for where, framework_id in references:
+        if framework_id not in framework_ids:
+            raise DataError(display_path, where, f"'{framework_id}' is not a framework",
+                            f"use one of {', '.join(sorted(framework_ids))} (data/frameworks/)")
+
+
 def unique_ids(items: Iterable[tuple[str, object]], ids_of: Callable[[object], list[tuple[str, str]]]) -> None:
     """No id may appear twice, within a file or across files of one kind."""
     seen: dict[str, str] = {}
@@ -44,17 +63,11 @@ def unique_ids(items: Iterable[tuple[str, object]], ids_of: Callable[[object], l
             seen[item_id] = f"{display_path} {where}"
 
 
-def known_framework(display_path: str, where: str, framework_id: str, framework_ids: FrameworkIds) -> None:
-    if framework_id not in framework_ids:
-        raise DataError(display_path, where, f"'{framework_id}' is not a framework",
-                        f"use one of {', '.join(sorted(framework_ids))} (data/frameworks/)")
-
-
 def _every_framework(display_path: str, where: str, keys: Iterable[str], framework_ids: FrameworkIds,
                      what: str) -> None:
     keys = list(keys)
     for key in keys:
-        known_framework(display_path, f"{where}.{key}", key, framework_ids)
+        known_frameworks(display_path, [(f"{where}.{key}", key)], framework_ids)
     for framework_id in sorted(framework_ids.required - set(keys)):
         raise DataError(display_path, f"{where}.{framework_id}", f"{what} for {framework_id} is missing",
                         f"add `{framework_id}:` — every framework is covered")
@@ -126,7 +139,7 @@ def topic_references(display_path: str, topic: Topic, framework_ids: FrameworkId
     _every_framework(display_path, "positions", topic.positions, framework_ids, "the position")
     _every_framework(display_path, "applies_to", topic.applies_to, framework_ids, "the version")
     for i, entry in enumerate(topic.timeline):
-        known_framework(display_path, f"timeline[{i}].framework", entry.framework, framework_ids)
+        known_frameworks(display_path, [(f"timeline[{i}].framework", entry.framework)], framework_ids)
     for i, feature_id in enumerate(topic.related_features):
         if feature_id not in feature_ids:
             raise DataError(display_path, f"related_features[{i}]", f"no feature has the id '{feature_id}'",
@@ -222,6 +235,48 @@ def python_code(display_path: str, where: str, code: str, statements_allowed: bo
                         "correct the code (an expression, or statements that assign `result`)") from None
 
 
+def situation_references(display_path: str, situation, framework_ids: FrameworkIds, feature_ids: set[str],
+                         topic_ids: set[str], today: dt.date) -> None:
+    known_frameworks(display_path, [(f"recommendation[{i}]", f) for i, f in enumerate(situation.recommendation)],
+                     framework_ids)
+    for i, reason in enumerate(situation.reasons):
+        reason_references(display_path, f"reasons[{i}]", reason, feature_ids, topic_ids)
+    if situation.last_reviewed > today:
+        raise DataError(display_path, "last_reviewed", f"{situation.last_reviewed} is in the future",
+                        f"use the date the entry was actually reviewed (today is {today})")
+
+
+def migration_references(display_path: str, guide, framework_ids: FrameworkIds, rosetta_ids: set[str],
+                         notebooks: dict) -> None:
+    known_frameworks(display_path, [("source", guide.source), ("target", guide.target)], framework_ids)
+    if guide.weights and guide.weights.notebook not in notebooks:
+        raise DataError(display_path, "weights.notebook", f"no notebook is named '{guide.weights.notebook}'",
+                        "use the name of a file in notebooks/ without .py")
+    for i, category_id in enumerate(guide.categories):
+        if category_id not in rosetta_ids:
+            raise DataError(display_path, f"categories[{i}]", f"no Rosetta category has the id '{category_id}'",
+                            "use an id from data/rosetta/*.yml")
+
+
+def rosetta_categories(rosetta_files, framework_ids: FrameworkIds, kind_ids: set[str]) -> None:
+    unique_ids(rosetta_files, lambda c: [(f"rows[{i}].id", r.id) for i, r in enumerate(c.rows)])
+    for display_path, category in rosetta_files:
+        rosetta_rows(display_path, category, framework_ids, kind_ids)
+
+
+def snippets_cover_every_framework(notebook: NotebookSource, framework_ids: FrameworkIds) -> None:
+    """A snippet becomes one tab per framework: each needs a cell, or the notebook says why not
+    (metadata.rosetta.partial_snippets: {snippet: reason})."""
+    display_path = f"notebooks/{notebook.path.name}"
+    for snippet, cells in notebook.snippets.items():
+        missing = sorted(framework_ids.required - set(cells))
+        if missing and snippet not in notebook.partial_snippets:
+            raise NotebookError(display_path, f"snippet {snippet}",
+                                f"has no cell for {', '.join(missing)}",
+                                f'tag a cell ["{missing[0]}", "{snippet}"], or say why not in the notebook\'s '
+                                "metadata.rosetta.partial_snippets")
+
+
 def rosetta_rows(display_path: str, category, framework_ids: FrameworkIds, kind_ids: set[str]) -> None:
     for i, row in enumerate(category.rows):
         if row.difference is not None:
@@ -237,7 +292,7 @@ def rosetta_rows(display_path: str, category, framework_ids: FrameworkIds, kind_
                         statements_allowed=False)
         _every_framework(display_path, f"rows[{i}].sources", row.sources, framework_ids, "the source")
         for framework_id in row.closest_idiom:
-            known_framework(display_path, f"rows[{i}].closest_idiom.{framework_id}", framework_id, framework_ids)
+            known_frameworks(display_path, [(f"rows[{i}].closest_idiom.{framework_id}", framework_id)], framework_ids)
 
 
 def notebook_order(display_path: str, order: list[str], notebooks: dict[str, NotebookSource]) -> None:

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 from . import urls
 from .loading import Site
-from .models import Feature, FeatureCategory, FeatureCell, Framework, SupportLevel
+from .models import Feature, FeatureCategory, FeatureCell, Framework
+from .vocabularies import SupportLevel
 from .rendering import compact_html, render
 
 

@@ -7,42 +7,29 @@ an editor's completion, the build's validation and the tests all read the same d
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal
-from urllib.parse import urlsplit
 
 from notebooks.helpers.agreement import ATOL, RTOL
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo
 
-# An HTML tag outside inline `code`: data text is plain text, never markup.
-_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!][^>]*>")
-_INLINE_CODE = re.compile(r"`[^`]*`")
+from .text_policy import SOURCE_HOSTS_FILE, allowed_source, https_url, plain_text
 
 
-def _plain_text(value: str) -> str:
-    if _HTML_TAG.search(_INLINE_CODE.sub("", value)):
-        raise ValueError(
-            "contains an HTML tag; data text is plain text — remove the tag, or wrap it in `backticks` "
-            "if it is code"
-        )
-    if not value.strip():
-        raise ValueError("is empty — write the text or remove the field")
-    return value.strip()
-
-
-def _https_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme != "https":
-        raise ValueError(f"'{value}' is not an https URL — cite the https address of the official page")
-    if "." not in parts.netloc or " " in value or not parts.netloc:
-        raise ValueError(f"'{value}' is not a well-formed URL — write it as https://host/path")
+def _source_url(value: str, info: ValidationInfo) -> str:
+    value = https_url(value)
+    # The loader passes the allow-list (data/source_hosts.yml) as validation context; the schema
+    # generator and the allow-list file itself validate without it.
+    prefixes = (info.context or {}).get("source_hosts")
+    if prefixes is not None and not allowed_source(value, prefixes):
+        raise ValueError(f"'{value[:80]}' is not on an allowed host — cite the framework's or project's own page, "
+                         f"or add its host to {SOURCE_HOSTS_FILE} with its owner if it is official")
     return value
 
 
-PlainText = Annotated[str, AfterValidator(_plain_text)]
+PlainText = Annotated[str, AfterValidator(plain_text)]
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-f]{6}$"),
                       Field(description='A colour as six lower-case hex digits, e.g. "#1b5e20".')]
-HttpsUrl = Annotated[str, AfterValidator(_https_url)]
+HttpsUrl = Annotated[str, AfterValidator(_source_url)]
 Identifier = Annotated[
     str,
     StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$"),
@@ -50,14 +37,15 @@ Identifier = Annotated[
 ]
 Version = Annotated[
     str,
-    StringConstraints(pattern=r"^\d+(\.\d+){0,3}([a-z]+\d*)?$"),
+    StringConstraints(pattern=r"^[0-9]+(\.[0-9]+){0,3}([a-z]+[0-9]*)?$"),
     Field(description='A release number such as "2.0" or "0.4.1"; quote it in YAML.'),
 ]
 
 
 class _Strict(BaseModel):
     # strict: YAML's implicit conversions (2.0 → float, yes → bool) are errors, not silent guesses.
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # allow_inf_nan=False: a NaN or infinite measurement would draw charts with width="nan".
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Release(_Strict):
@@ -98,40 +86,19 @@ class Framework(_Strict):
     releases: list[Release] = Field(min_length=1)
 
 
-class VocabularyTerm(_Strict):
-    """One entry of a vocabulary: the id data files use, and how pages show it."""
-
-    id: Identifier
-    label: PlainText
-    colour: HexColour = Field(description="Badge background behind white text (at least 4.5:1 contrast); for "
-                              "difference kinds, the edge of the note.")
-    description: PlainText
-
-
-class SupportLevel(VocabularyTerm):
-    symbol: str = Field(description="One short glyph shown in the badge beside the label.")
+class SourceHost(_Strict):
+    prefix: str = Field(pattern=r"^[a-z0-9.-]+\.[a-z]+(/[A-Za-z0-9._-]+)*$",
+                        description="A host (`docs.pytorch.org`) or host/path prefix (`github.com/pytorch`) sources may "
+                                    "point at; `www.` is implied.")
+    owner: PlainText = Field(description="Who publishes there, e.g. `The PyTorch Foundation`.")
+    framework: Identifier | None = Field(default=None, description="The framework id whose official site this is, if any.")
+    official_for: PlainText = Field(description="What the site is the official record of.")
 
 
-class DifferenceKind(VocabularyTerm):
-    trap: bool = Field(description="True when it changes results or behaviour, not only spelling.")
+class SourceHosts(_Strict):
+    """data/source_hosts.yml — the allow-list of hosts a source URL may point at."""
 
-
-class SupportLevels(_Strict):
-    """data/support_levels.yml — the one vocabulary of support levels."""
-
-    levels: list[SupportLevel] = Field(min_length=1)
-
-
-class DifferenceKinds(_Strict):
-    """data/difference_kinds.yml — the one vocabulary of how frameworks differ (features and Rosetta rows)."""
-
-    kinds: list[DifferenceKind] = Field(min_length=1)
-
-
-class ClaimVerdicts(_Strict):
-    """data/claim_verdicts.yml — the one vocabulary of claims-audit verdicts."""
-
-    verdicts: list[VocabularyTerm] = Field(min_length=1)
+    hosts: list[SourceHost] = Field(min_length=1)
 
 
 class NotebookOrder(_Strict):

@@ -16,6 +16,7 @@ import jupytext
 import nbformat
 
 from .errors import NotebookError
+from .text_policy import invisible_character_problem, notebook_markdown_problem
 
 # Tags that steer rendering rather than name a snippet.
 CONTROL_TAGS = frozenset({"remove-cell", "remove-input", "remove-output"})
@@ -33,6 +34,8 @@ class NotebookSource:
     depends_on: tuple[str, ...] = ()
     # Why this notebook computes nothing the frameworks could agree on (metadata.rosetta.no_equivalence_check).
     no_equivalence_check: str | None = None
+    # Snippet name → why some frameworks have no cell for it (metadata.rosetta.partial_snippets).
+    partial_snippets: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -65,10 +68,15 @@ def snippet_index(nb: nbformat.NotebookNode, display_path: str, framework_ids: s
     for index, cell in enumerate(nb.cells):
         tags = [t for t in cell.get("metadata", {}).get("tags", []) if t not in CONTROL_TAGS]
         frameworks = [t for t in tags if t in framework_ids]
+        where = f"cell {index + 1} tags"
+        if tags and not frameworks:
+            # A misspelt or unknown framework tag would otherwise drop the cell from its tabs without a word.
+            raise NotebookError(display_path, where, f"tags {tags} name no framework",
+                                f"tag the cell with one of {', '.join(sorted(framework_ids))} and a snippet name, "
+                                "or remove the tags")
         if not frameworks:
             continue
         names = [t for t in tags if t not in framework_ids]
-        where = f"cell {index + 1} tags"
         if cell.cell_type != "code":
             raise NotebookError(display_path, where, "a framework tag is on a non-code cell",
                                 "move the tags to the code cell they describe")
@@ -91,6 +99,12 @@ def read_notebook_source(path: Path, root: Path, framework_ids: set[str]) -> Not
     except Exception as error:  # jupytext raises several kinds; the message is what matters
         raise NotebookError(display_path, "", f"cannot be read as a jupytext notebook ({error})",
                             "keep the percent format: cells start with `# %%`") from None
+    for index, cell in enumerate(nb.cells):
+        problem = (notebook_markdown_problem(cell.source) if cell.cell_type == "markdown"
+                   else invisible_character_problem(cell.source))
+        if problem:
+            raise NotebookError(display_path, f"cell {index + 1}", problem[0] if isinstance(problem, tuple) else problem,
+                                problem[1] if isinstance(problem, tuple) else "delete the character")
     title = first_heading(nb)
     if not title:
         raise NotebookError(display_path, "first markdown cell", "has no `# Title` heading",
@@ -113,6 +127,7 @@ def read_notebook_source(path: Path, root: Path, framework_ids: set[str]) -> Not
         snippets=snippet_index(nb, display_path, framework_ids),
         depends_on=depends_on,
         no_equivalence_check=nb.metadata.get("rosetta", {}).get("no_equivalence_check"),
+        partial_snippets=dict(nb.metadata.get("rosetta", {}).get("partial_snippets", {})),
     )
 
 

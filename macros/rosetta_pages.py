@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from . import urls
 from .api_names import cited_names, expand_alias, import_aliases
 from .loading import Site
-from .models import DifferenceKind, RosettaCategory, RosettaRow
+from .models import RosettaCategory, RosettaRow
+from .vocabularies import DifferenceKind
 from .rendering import compact_html, render
 
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .models import (Claim, ClaimVerdicts, DifferenceKinds, FeatureCategory, Framework, MigrationGuide, NotebookOrder,
-                     RosettaCategory, SeedArticle, Situation, SupportLevels, Tool, Topic)
+from .models import (Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory, SeedArticle,
+                     SourceHosts, Situation, Tool, Topic)
+from .vocabularies import ClaimVerdicts, DifferenceKinds, SupportLevels
 
 SCHEMAS = {
     "framework": Framework,
@@ -25,13 +26,15 @@ SCHEMAS = {
     "situation": Situation,
     "rosetta-category": RosettaCategory,
     "migration-guide": MigrationGuide,
+    "source-hosts": SourceHosts,
 }
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 
 
 def schema_text(model) -> str:
     schema = model.model_json_schema()
-    schema["$comment"] = f"Generated from macros/models.py ({model.__name__}) by `python -m macros.schema`; do not edit."
+    source = model.__module__.replace(".", "/") + ".py"
+    schema["$comment"] = f"Generated from {source} ({model.__name__}) by `python -m macros.schema`; do not edit."
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 

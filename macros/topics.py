@@ -82,7 +82,7 @@ def notebook_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: 
     embedded_in = {name: [t for t in site.topics if any(ref.notebook == name for ref in t.snippets)]
                    for name in site.notebooks}
     return render("notebook_index.md", notebooks=[
-        (source, urls.doc_link(page_src, urls.notebook(name)), executed[name].seconds,
+        (source, urls.doc_link(page_src, urls.notebook(name)),
          [(t, urls.doc_link(page_src, urls.topic(t.id))) for t in embedded_in[name]])
         for name, source in site.notebooks.items()
     ])

@@ -45,7 +45,7 @@ def versions_page(site: Site, executed: dict[str, ExecutedNotebook], page_src: s
         behind=[s for s in statuses if s.newer],
         notebooks=[
             (site.notebooks[name].title, urls.doc_link(page_src, urls.notebook(name)),
-             nb.notebook.metadata["rosetta"]["executed_at"], nb.seconds)
+             nb.notebook.metadata["rosetta"]["cache_key"][:12])
             for name, nb in executed.items()
         ],
     )

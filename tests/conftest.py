@@ -19,9 +19,9 @@ PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "notebooks", "overrides", "hooks"
 BUILD_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "NO_MKDOCS_2_WARNING": "1"}
 
 
-def run_build(project: Path, site: Path, timeout: int = 1800) -> subprocess.CompletedProcess:
+def run_build(project: Path, site: Path, timeout: int = 1800, cache_dir: Path = ROOT / ".cache") -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of a project directory, as a user runs it."""
-    env = {**os.environ, **BUILD_ENVIRONMENT, "ROSETTA_CACHE_DIR": str(ROOT / ".cache")}
+    env = {**os.environ, **BUILD_ENVIRONMENT, "ROSETTA_CACHE_DIR": str(cache_dir)}
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site)],
         cwd=project, env=env, capture_output=True, text=True, timeout=timeout,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.errors import DataError, NotebookError, SiteInputError
+from macros.errors import DataError, NotebookError, SiteInputError, SiteInputErrors
 from macros.loading import load_frameworks, load_site
 
 from conftest import ROOT
@@ -60,15 +60,23 @@ def any_topic(root: Path) -> Path:
     return sorted((root / "data/topics").glob("*.yml"))[0]
 
 
+def errors_of(raised: SiteInputError) -> list[SiteInputError]:
+    return raised.errors if isinstance(raised, SiteInputErrors) else [raised]
+
+
 def assert_refused(project: Path, breakage) -> None:
-    """`breakage` breaks the copy and says (file, key path, message fragment): loading must stop with exactly that."""
+    """`breakage` breaks the copy and says (file, key path, message fragment): loading must stop with that error
+    among the batch, every error of which is one line with a fix."""
     expected_file, expected_key, fragment = breakage(project)
     with pytest.raises(SiteInputError) as raised:
         load_site(project, today=TODAY)
-    error = raised.value
-    message = str(error)
-    assert error.file == expected_file, message
-    assert error.key_path.startswith(expected_key), message
-    assert fragment in message
-    assert "\n" not in message and " — fix: " in message and error.fix.strip()
+    errors = errors_of(raised.value)
+    matching = [e for e in errors if e.file == expected_file and e.key_path.startswith(expected_key)
+                and fragment in str(e)]
+    assert matching, "\n".join(str(e) for e in errors)
+    for error in errors:
+        message = str(error)
+        assert "\n" not in message and " — fix: " in message and error.fix.strip(), message
+        assert len(message) < 1200, message[:200]
+    error = matching[0]
     assert isinstance(error, NotebookError if expected_file.startswith("notebooks/") else DataError)

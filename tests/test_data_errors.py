@@ -5,6 +5,7 @@ The minimums data/README.md documents have their own corpus in tests/test_data_m
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
@@ -186,7 +187,8 @@ def claim_evidence_to_missing_topic(root):
 
 def claim_evidence_of_two_kinds(root):
     path = claim_files(root)[0]
-    edit(path, lambda d: d["evidence"].__setitem__(0, {"source": "https://docs.example.org/", "topic": "execution-model"}))
+    allowed = f"https://{yaml.safe_load((root / 'data/source_hosts.yml').read_text())['hosts'][0]['prefix']}/"
+    edit(path, lambda d: d["evidence"].__setitem__(0, {"source": allowed, "topic": "execution-model"}))
     return rel(root, path), "evidence[0]", "names 2 kinds of evidence"
 
 
@@ -246,7 +248,7 @@ def releases_out_of_order(root):
 
 def release_listed_twice(root):
     path = root / "data/tools/flax.yml"
-    edit(path, lambda d: d["releases"].append(dict(d["releases"][-1])))
+    edit(path, lambda d: d["releases"].append(copy.deepcopy(d["releases"][-1])))
     last = len(yaml.safe_load(path.read_text())["releases"]) - 1
     return rel(root, path), f"releases[{last}].version", "is listed twice"
 

@@ -12,8 +12,9 @@ from macros.audit import claims_audit
 from macros.execution import ExecutedNotebook
 from macros.loading import Site
 from macros.matrix import features_table, legend, levels_used, matrix_page, matrix_rows
-from macros.models import (Claim, ClaimVerdicts, DifferenceKind, DifferenceKinds, Feature, FeatureCategory,
-                           FeatureCell, Framework, SeedArticle, SupportLevel, SupportLevels, Topic, VocabularyTerm)
+from macros.models import Claim, Feature, FeatureCategory, FeatureCell, Framework, SeedArticle, Topic
+from macros.vocabularies import (ClaimVerdicts, DifferenceKind, DifferenceKinds, SupportLevel, SupportLevels,
+                                 VocabularyTerm)
 from macros.notebooks import NotebookSource, snippet_index
 from macros.rendering import code_fence, compact_html, inline_text, source_label
 from macros.urls import doc_link, html_link, page_url, relative_url

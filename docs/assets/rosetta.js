@@ -44,19 +44,25 @@
   function setUpMatrix() {
     var tables = document.querySelectorAll("table.rosetta-matrix");
     if (!tables.length) return;
-    var preferred = chosenFramework(tables[0]);
+    // Columns arrive in data order; moving every cell of a large table costs a full style and layout pass,
+    // so they move only when the reader's choice puts another framework first.
+    var ordered = "";
+    function putFirst(first) {
+      if (first === ordered) return;
+      tables.forEach(function (table) { orderColumns(table, first); });
+      ordered = first;
+    }
+    putFirst(chosenFramework(tables[0]));
     var form = document.querySelector("form.rosetta-matrix-controls");
-    tables.forEach(function (table) { orderColumns(table, preferred); });
     if (!form) return;
     form.hidden = false;
     function apply() {
       var category = form.elements.category.value;
       var level = form.elements.level.value;
       var differencesOnly = form.elements.differences.checked;
-      var first = form.elements.first.value || chosenFramework(tables[0]);
+      putFirst(form.elements.first.value || chosenFramework(tables[0]));
       var shown = 0, total = 0;
       tables.forEach(function (table) {
-        orderColumns(table, first);
         var visible = 0;
         table.querySelectorAll("tbody tr").forEach(function (row) {
           total += 1;

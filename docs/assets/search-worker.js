@@ -9,6 +9,7 @@ var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
 var SITE_BASE = new URL("../", self.location.href);  // this file is <site>/assets/search-worker.js
 var MAX_PAGES = 10, MAX_SECTIONS = 3;  // each result costs its page's fragment download
 var RERANKED_PAGES = 20;  // the best-scored pages whose titles are read to rank them again
+var TITLE_WEIGHT = 2;  // a title holding every subject word in order triples the score
 // Words that carry no subject in a reader's question ("how do I … in JAX"). Pagefind returns only pages
 // holding every word of a query, so these would shut out the page that answers.
 var STOP_WORDS = new Set(("a about actually also an and any are as at be best better between by can could " +
@@ -196,7 +197,7 @@ function search(query) {
     return Promise.all(candidates.map(function (entry) { return entry.result.data(); })).then(function (pages) {
       var scored = pages.map(function (page, i) {
         var title = (page.meta && page.meta.title) || "";
-        return { page: page, score: candidates[i].score * (1 + orderedTitleMatch(subject, title)) };
+        return { page: page, score: candidates[i].score * (1 + TITLE_WEIGHT * orderedTitleMatch(subject, title)) };
       }).sort(function (a, b) { return b.score - a.score; }).slice(0, MAX_PAGES);
       return { items: scored.map(function (entry) { return resultGroup(entry.page, entry.score, query); }) };
     });

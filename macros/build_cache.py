@@ -1,0 +1,94 @@
+"""What a warm build reuses from the last one: the validated site, and any folder derived from known inputs.
+
+Both are keyed by the bytes of everything they were made from, so an edit anywhere in their inputs
+misses the cache and the work is done again; nothing is keyed by clocks or file times, so a cache
+restored on another machine (CI) is as good as a local one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import pydantic
+
+from .loading import Site, load_site
+
+# Bump when what is pickled changes shape in a way the code digest below would not notice.
+SITE_CACHE_FORMAT = "1"
+# Everything load_site reads or validates with: data, notebook sources, and the code that checks them.
+SITE_INPUTS = ("data", "notebooks", "macros")
+
+_in_process: dict[str, Site] = {}  # `mkdocs serve` rebuilds in one process: skip even the unpickling
+
+
+def cache_dir(root: Path) -> Path:
+    """The build cache folder: ROSETTA_CACHE_DIR, or .cache/ in the checkout."""
+    return Path(os.environ.get("ROSETTA_CACHE_DIR") or Path(root) / ".cache")
+
+
+def digest_files(root: Path, folders: Iterable[str], suffixes: tuple[str, ...] = ()) -> str:
+    """One hash over the relative paths and bytes of every file under `folders` (optionally by suffix)."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted((Path(root) / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and (not suffixes or path.name.endswith(suffixes)):
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def load_site_cached(root: Path, cache: Path, today: dt.date | None = None) -> Site:
+    """load_site, or the Site validated by an earlier build from the same inputs on the same day."""
+    today = today or dt.date.today()
+    # The date is part of the key because checks compare dates with today ("last_reviewed is in the future").
+    key = hashlib.sha256(f"{SITE_CACHE_FORMAT} {pydantic.VERSION} {today} "
+                         f"{digest_files(root, SITE_INPUTS)}".encode()).hexdigest()[:32]
+    if key in _in_process:
+        return _in_process[key]
+    path = Path(cache) / "site" / f"{key}.pickle"
+    site = None
+    if path.is_file():
+        try:
+            site = pickle.loads(path.read_bytes())
+        except Exception:  # a cache written by other code: rebuild it
+            site = None
+    if site is None:
+        site = load_site(root, today)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for stale in path.parent.glob("*.pickle"):
+            stale.unlink(missing_ok=True)
+        _write_atomically(path, pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
+    _in_process.clear()
+    _in_process[key] = site
+    return site
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+        handle.write(data)
+    Path(handle.name).replace(path)
+
+
+def reuse_folder(destination: Path, entry: Path, make: Callable[[], None]) -> bool:
+    """Copy `destination` from the cache folder `entry`, or `make()` it and keep a copy there. True if reused.
+
+    Entries are named by the hash of their inputs; one per parent folder is kept.
+    """
+    if entry.is_dir():
+        shutil.rmtree(destination, ignore_errors=True)
+        shutil.copytree(entry, destination)
+        return True
+    make()
+    shutil.rmtree(entry.parent, ignore_errors=True)
+    entry.parent.mkdir(parents=True)
+    partial = entry.with_name(entry.name + ".partial")
+    shutil.copytree(destination, partial)
+    partial.replace(entry)
+    return False

@@ -1,0 +1,58 @@
+"""Reproducible pages: the same inputs give byte-identical pages, however many times the notebooks run.
+
+An execution leaves traces that are not content: random cell ids (nbformat 4.5), per-cell timestamps
+(nbclient's `metadata.execution`), stream output split wherever the kernel flushed, and the run's clock
+time and duration. Cell ids become their position, timestamps go, consecutive chunks of one stream
+merge, and the run facts stay in the cache (the build log reports them) but not in what is published.
+Page dates come from the data: SOURCE_DATE_EPOCH, or else the newest `last_reviewed` date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import json
+from pathlib import Path
+
+import nbformat
+
+from .loading import Site
+
+# Facts about one run, kept in the cache's copy of a notebook but not in the published one.
+RUN_FACTS = ("executed_at", "seconds")
+
+
+def normalise_notebook(nb: nbformat.NotebookNode) -> bool:
+    """Remove execution noise from `nb` in place; True if anything changed."""
+    before = json.dumps(nb, sort_keys=True)
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index + 1}"
+        cell.get("metadata", {}).pop("execution", None)
+        outputs = cell.get("outputs")
+        if outputs:
+            merged = []
+            for output in outputs:
+                previous = merged[-1] if merged else None
+                if (previous is not None and output.get("output_type") == "stream"
+                        and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+                    previous["text"] = previous["text"] + output["text"]
+                else:
+                    merged.append(output)
+            cell["outputs"] = merged
+    return json.dumps(nb, sort_keys=True) != before
+
+
+def publishable_notebook(path: Path) -> None:
+    """Rewrite a notebook copied into the site without the run facts."""
+    nb = nbformat.read(path, as_version=4)
+    rosetta = nb.metadata.get("rosetta", {})
+    if any(fact in rosetta for fact in RUN_FACTS):
+        for fact in RUN_FACTS:
+            rosetta.pop(fact, None)
+        nbformat.write(nb, path)
+
+
+def data_epoch(site: Site) -> int:
+    """Seconds since the epoch of the newest `last_reviewed` date in the data (midnight UTC)."""
+    dates = [item.last_reviewed for group in (site.topics, site.claims, site.situations) for item in group
+             if getattr(item, "last_reviewed", None)]
+    return calendar.timegm(max(dates).timetuple()) if dates else 0
