@@ -64,7 +64,7 @@ benchmark: setup
 
 # Framework speed on this machine (about 2 minutes; run on a quiet machine): writes data/benchmarks/cpu-<date>.yml
 measure: setup
-	$(PYTHON) -m macros.framework_benchmarks --mode full --output data/benchmarks/cpu-$$(date -u +%F).yml
+	$(PYTHON) -m benchmarks --mode full --output data/benchmarks/cpu-$$(date -u +%F).yml
 
 schema: setup
 	$(PYTHON) -m macros.schema

@@ -26,18 +26,18 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 
 import mkdocs.commands.serve  # noqa: E402
 
-from macros import publishing  # noqa: E402
+from macros import publishing, urls  # noqa: E402
 from macros.build_cache import cache_dir, load_site_cached  # noqa: E402
 from macros.errors import SiteInputError, SiteInputErrors  # noqa: E402
 from macros.html_checks import check_site_html  # noqa: E402
-from macros.execution import ExecutedNotebook, execute_all, execution_limits  # noqa: E402
+from macros.execution import ExecutedNotebook, execute_all, execution_limits, tracked_distributions  # noqa: E402
 from macros.loading import Site  # noqa: E402
 from macros.notebook_pages import slim_notebook_html  # noqa: E402
+from macros.pages import generated_pages, navigation  # noqa: E402
 from macros.releases import check_against_environment  # noqa: E402
-from macros.pages import generated_pages, navigation, notebook_src_uri  # noqa: E402
+from macros.stylesheet import VOCABULARY_CSS, vocabulary_css  # noqa: E402
 from macros.render_cache import RenderCache, configuration_digest  # noqa: E402
 from macros.reproducible import data_epoch, normalise_notebook, publishable_notebook  # noqa: E402
-from macros.rendering import relative_url  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
 
@@ -110,8 +110,9 @@ def on_config(config):
     cache = cache_dir(root)
     try:
         site = load_site_cached(root, cache)
-        executed = execute_all(site.notebooks, root, cache, workers=int(os.environ.get("ROSETTA_WORKERS", "2")),
-                               log=log.info, limits=execution_limits(config))
+        executed = execute_all(site.notebooks, root, cache, tracked_distributions(site.frameworks, site.tools),
+                               workers=int(os.environ.get("ROSETTA_WORKERS", "2")), log=log.info,
+                               limits=execution_limits(config))
         if executed:  # every execution shares one environment (its versions are part of each cache key)
             check_against_environment(site, next(iter(executed.values())).environment["distributions"])
     except SiteInputError as error:
@@ -128,7 +129,10 @@ def on_config(config):
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(data_epoch(site)))
     config["rosetta"] = SiteBuild(site, executed)
     config["rosetta_render_cache"] = RenderCache(cache / "pages", configuration_digest(config.config_file_path))
-    config.nav = navigation(site)
+    config.nav = navigation(config.nav, [(page.src_uri, page.title) for page in generated_pages(site)]
+                            + [(urls.notebook(name), notebook.title) for name, notebook in site.notebooks.items()])
+    # Colours of frameworks and vocabularies, generated from data/ (see macros/stylesheet.py).
+    config.extra_css.insert(0, VOCABULARY_CSS)
     return config
 
 
@@ -137,10 +141,11 @@ def on_files(files: Files, config) -> Files:
     build: SiteBuild = config["rosetta"]
     for page in generated_pages(build.site):
         files.append(File.generated(config, page.src_uri, content=page.content))
+    files.append(File.generated(config, VOCABULARY_CSS, content=vocabulary_css(build.site)))
     for name, notebook in build.executed.items():
         # A plain File rooted in the cache (not File.generated): mkdocs-jupyter wraps it and reads it from disk.
         src_dir = notebook.path.parent.parent
-        files.append(File(notebook_src_uri(name), src_dir=str(src_dir), dest_dir=config.site_dir,
+        files.append(File(urls.notebook(name), src_dir=str(src_dir), dest_dir=config.site_dir,
                           use_directory_urls=config.use_directory_urls))
     return files
 
@@ -161,7 +166,7 @@ def on_post_page(output: str, page, config) -> str:
         return output
     # relative_url takes directory URLs; the offline edition's pages are files (notebooks/autograd.html).
     directory = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
-    output, shared_css = slim_notebook_html(output, relative_url(directory.lstrip("/"), NOTEBOOK_CSS_DIR))
+    output, shared_css = slim_notebook_html(output, urls.relative_url(directory.lstrip("/"), NOTEBOOK_CSS_DIR))
     css_dir = Path(config.site_dir) / NOTEBOOK_CSS_DIR
     css_dir.mkdir(parents=True, exist_ok=True)
     for name, css in shared_css.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import audit, code_size, matrix, offline, performance, rosetta_pages, topics, versions
+from .rendering import spoken_list
 from .snippets import snippet_tabs
 
 
@@ -14,6 +15,11 @@ def define_env(env):
     def page_src() -> str:
         # Links are written relative to the page being rendered.
         return env.page.file.src_uri
+
+    @env.macro
+    def framework_names() -> str:
+        """The frameworks' names in column order, as a sentence says them ('A, B and C')."""
+        return spoken_list([f.name for f in site.frameworks])
 
     @env.macro
     def feature_matrix() -> str:

@@ -5,12 +5,26 @@ Each check raises `DataError` naming the file, the key path and the fix.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 from collections.abc import Callable, Iterable
 
 from .errors import DataError, NotebookError, SiteInputError
-from .models import Claim, FeatureCategory, SeedArticle, Topic
+from .models import Claim, FeatureCategory, Framework, SeedArticle, Topic
 from .notebooks import NotebookSource
+
+
+class FrameworkIds(frozenset):
+    """Every framework id (what a key may name); `.required` holds the ids every cell, row and snippet must
+    cover: all but frameworks in preview."""
+
+    required: frozenset
+
+    def __new__(cls, frameworks: Iterable[Framework]):
+        frameworks = list(frameworks)
+        ids = super().__new__(cls, (f.id for f in frameworks))
+        ids.required = frozenset(f.id for f in frameworks if not f.preview)
+        return ids
 
 
 def file_name_matches_id(display_path: str, stem: str, item_id: str) -> None:
@@ -30,7 +44,7 @@ def not_reserved(display_path: str, where: str, item_id: str, error: type[SiteIn
                         f"choose another id (reserved: {', '.join(sorted(RESERVED_IDS))})")
 
 
-def known_frameworks(display_path: str, references: Iterable[tuple[str, str]], framework_ids: set[str]) -> None:
+def known_frameworks(display_path: str, references: Iterable[tuple[str, str]], framework_ids: FrameworkIds) -> None:
     """Each (key path, framework id) names a framework of data/frameworks/."""
     for where, framework_id in references:
         if framework_id not in framework_ids:
@@ -49,19 +63,58 @@ def unique_ids(items: Iterable[tuple[str, object]], ids_of: Callable[[object], l
             seen[item_id] = f"{display_path} {where}"
 
 
-def _every_framework(display_path: str, where: str, keys: Iterable[str], framework_ids: set[str], what: str) -> None:
+def _every_framework(display_path: str, where: str, keys: Iterable[str], framework_ids: FrameworkIds,
+                     what: str) -> None:
     keys = list(keys)
     for key in keys:
-        if key not in framework_ids:
-            raise DataError(display_path, f"{where}.{key}", f"'{key}' is not a framework",
-                            f"use one of {', '.join(sorted(framework_ids))} (data/frameworks/)")
-    for framework_id in sorted(framework_ids - set(keys)):
+        known_frameworks(display_path, [(f"{where}.{key}", key)], framework_ids)
+    for framework_id in sorted(framework_ids.required - set(keys)):
         raise DataError(display_path, f"{where}.{framework_id}", f"{what} for {framework_id} is missing",
                         f"add `{framework_id}:` — every framework is covered")
 
 
-def feature_cells(display_path: str, category: FeatureCategory, framework_ids: set[str], level_ids: set[str]) -> None:
+def vocabulary_term(display_path: str, where: str, term: str, term_ids: set[str], what: str, vocabulary: str) -> None:
+    if term not in term_ids:
+        raise DataError(display_path, where, f"'{term}' is not {what}", f"use one of {', '.join(sorted(term_ids))} "
+                        f"({vocabulary}), or add it there")
+
+
+def _contrast_with_white(colour: str) -> float:
+    """WCAG 2 contrast ratio of white text on `colour` (#rrggbb)."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 1.05 / (luminance + 0.05)
+
+
+def badge_colours(display_path: str, key: str, terms) -> None:
+    """Badges print white text on the term's colour: it must reach WCAG AA (4.5:1) for normal text."""
+    for i, term in enumerate(terms):
+        ratio = _contrast_with_white(term.colour)
+        if ratio < 4.5:
+            raise DataError(display_path, f"{key}[{i}].colour", f"'{term.colour}' gives white text only "
+                            f"{ratio:.1f}:1 contrast", "choose a darker colour (at least 4.5:1 against white)")
+
+
+def import_lines(display_path: str, lines: list[str]) -> None:
+    for i, line in enumerate(lines):
+        try:
+            statement = ast.parse(line).body
+        except SyntaxError as error:
+            statement, problem = [], error.msg
+        else:
+            problem = "is not one import statement"
+        if len(statement) != 1 or not isinstance(statement[0], (ast.Import, ast.ImportFrom)):
+            raise DataError(display_path, f"imports[{i}]", f"'{line}' {problem}",
+                            "write one `import x as y` or `from x import y` per line")
+
+
+def feature_cells(display_path: str, category: FeatureCategory, framework_ids: FrameworkIds, level_ids: set[str],
+                  kind_ids: set[str]) -> None:
     for i, feature in enumerate(category.features):
+        if feature.difference is not None:
+            vocabulary_term(display_path, f"features[{i}].difference.kind", feature.difference.kind, kind_ids,
+                            "a difference kind", "data/difference_kinds.yml")
         where = f"features[{i}].cells"
         _every_framework(display_path, where, feature.cells, framework_ids, "the cell")
         for framework_id, cell in feature.cells.items():
@@ -74,7 +127,7 @@ def feature_cells(display_path: str, category: FeatureCategory, framework_ids: s
                                 "add `deprecation: {since, replacement, source}`")
 
 
-def topic_references(display_path: str, topic: Topic, framework_ids: set[str], feature_ids: set[str],
+def topic_references(display_path: str, topic: Topic, framework_ids: FrameworkIds, feature_ids: set[str],
                      notebooks: dict[str, NotebookSource], today: dt.date, level_ids: set[str]) -> None:
     glance = topic.at_a_glance.frameworks
     _every_framework(display_path, "at_a_glance.frameworks", glance, framework_ids, "the at-a-glance row")
@@ -86,9 +139,7 @@ def topic_references(display_path: str, topic: Topic, framework_ids: set[str], f
     _every_framework(display_path, "positions", topic.positions, framework_ids, "the position")
     _every_framework(display_path, "applies_to", topic.applies_to, framework_ids, "the version")
     for i, entry in enumerate(topic.timeline):
-        if entry.framework not in framework_ids:
-            raise DataError(display_path, f"timeline[{i}].framework", f"'{entry.framework}' is not a framework",
-                            f"use one of {', '.join(sorted(framework_ids))}")
+        known_frameworks(display_path, [(f"timeline[{i}].framework", entry.framework)], framework_ids)
     for i, feature_id in enumerate(topic.related_features):
         if feature_id not in feature_ids:
             raise DataError(display_path, f"related_features[{i}]", f"no feature has the id '{feature_id}'",
@@ -103,7 +154,7 @@ def topic_references(display_path: str, topic: Topic, framework_ids: set[str], f
             raise DataError(display_path, f"snippets[{i}].snippet",
                             f"no cell in notebooks/{ref.notebook}.py is tagged '{ref.snippet}'",
                             f"use one of {', '.join(sorted(notebook.snippets)) or '(none)'} or tag the cells")
-        for framework_id in sorted(framework_ids - set(cells)):
+        for framework_id in sorted(framework_ids.required - set(cells)):
             raise DataError(display_path, f"snippets[{i}].snippet",
                             f"snippet '{ref.snippet}' has no {framework_id} cell in notebooks/{ref.notebook}.py",
                             f'tag that cell with ["{framework_id}", "{ref.snippet}"]')
@@ -168,7 +219,23 @@ def reason_references(display_path: str, where: str, reason, feature_ids: set[st
                         "add `feature:` or `topic:` so readers can check the reason")
 
 
-def situation_references(display_path: str, situation, framework_ids: set[str], feature_ids: set[str],
+def python_code(display_path: str, where: str, code: str, statements_allowed: bool) -> None:
+    """Code in data is compiled when it is loaded, so a syntax error stops the build rather than a test."""
+    try:
+        compile(code, f"<{display_path}: {where}>", "eval")
+        return
+    except SyntaxError as error:
+        if not statements_allowed:
+            raise DataError(display_path, where, f"is not a valid Python expression: {error.msg} "
+                            f"(line {error.lineno})", "correct the expression") from None
+    try:
+        compile(code, f"<{display_path}: {where}>", "exec")
+    except SyntaxError as error:
+        raise DataError(display_path, where, f"is not valid Python: {error.msg} (line {error.lineno})",
+                        "correct the code (an expression, or statements that assign `result`)") from None
+
+
+def situation_references(display_path: str, situation, framework_ids: FrameworkIds, feature_ids: set[str],
                          topic_ids: set[str], today: dt.date) -> None:
     known_frameworks(display_path, [(f"recommendation[{i}]", f) for i, f in enumerate(situation.recommendation)],
                      framework_ids)
@@ -179,7 +246,7 @@ def situation_references(display_path: str, situation, framework_ids: set[str], 
                         f"use the date the entry was actually reviewed (today is {today})")
 
 
-def migration_references(display_path: str, guide, framework_ids: set[str], rosetta_ids: set[str],
+def migration_references(display_path: str, guide, framework_ids: FrameworkIds, rosetta_ids: set[str],
                          notebooks: dict) -> None:
     known_frameworks(display_path, [("source", guide.source), ("target", guide.target)], framework_ids)
     if guide.weights and guide.weights.notebook not in notebooks:
@@ -191,18 +258,18 @@ def migration_references(display_path: str, guide, framework_ids: set[str], rose
                             "use an id from data/rosetta/*.yml")
 
 
-def rosetta_categories(rosetta_files, framework_ids: set[str]) -> None:
+def rosetta_categories(rosetta_files, framework_ids: FrameworkIds, kind_ids: set[str]) -> None:
     unique_ids(rosetta_files, lambda c: [(f"rows[{i}].id", r.id) for i, r in enumerate(c.rows)])
     for display_path, category in rosetta_files:
-        rosetta_rows(display_path, category, framework_ids)
+        rosetta_rows(display_path, category, framework_ids, kind_ids)
 
 
-def snippets_cover_every_framework(notebook: NotebookSource, framework_ids: set[str]) -> None:
+def snippets_cover_every_framework(notebook: NotebookSource, framework_ids: FrameworkIds) -> None:
     """A snippet becomes one tab per framework: each needs a cell, or the notebook says why not
     (metadata.rosetta.partial_snippets: {snippet: reason})."""
     display_path = f"notebooks/{notebook.path.name}"
     for snippet, cells in notebook.snippets.items():
-        missing = sorted(framework_ids - set(cells))
+        missing = sorted(framework_ids.required - set(cells))
         if missing and snippet not in notebook.partial_snippets:
             raise NotebookError(display_path, f"snippet {snippet}",
                                 f"has no cell for {', '.join(missing)}",
@@ -210,14 +277,22 @@ def snippets_cover_every_framework(notebook: NotebookSource, framework_ids: set[
                                 "metadata.rosetta.partial_snippets")
 
 
-def rosetta_rows(display_path: str, category, framework_ids: set[str]) -> None:
+def rosetta_rows(display_path: str, category, framework_ids: FrameworkIds, kind_ids: set[str]) -> None:
     for i, row in enumerate(category.rows):
+        if row.difference is not None:
+            vocabulary_term(display_path, f"rows[{i}].difference.kind", row.difference.kind, kind_ids,
+                            "a difference kind", "data/difference_kinds.yml")
         _every_framework(display_path, f"rows[{i}].code", row.code, framework_ids, "the code")
+        for framework_id, code in row.code.items():
+            python_code(display_path, f"rows[{i}].code.{framework_id}", code, statements_allowed=True)
+        for name, expression in row.inputs.items():
+            python_code(display_path, f"rows[{i}].inputs.{name}", expression, statements_allowed=False)
+        if row.results_differ is not None:
+            python_code(display_path, f"rows[{i}].results_differ.check", row.results_differ.check,
+                        statements_allowed=False)
         _every_framework(display_path, f"rows[{i}].sources", row.sources, framework_ids, "the source")
         for framework_id in row.closest_idiom:
-            if framework_id not in framework_ids:
-                raise DataError(display_path, f"rows[{i}].closest_idiom.{framework_id}",
-                                f"'{framework_id}' is not a framework", f"use one of {', '.join(sorted(framework_ids))}")
+            known_frameworks(display_path, [(f"rows[{i}].closest_idiom.{framework_id}", framework_id)], framework_ids)
 
 
 def notebook_order(display_path: str, order: list[str], notebooks: dict[str, NotebookSource]) -> None:

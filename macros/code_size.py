@@ -39,9 +39,13 @@ def snippet_sizes(site: Site, notebooks: dict) -> list[tuple[str, str, dict[str,
     return rows
 
 
+def _total(rows, framework_id: str) -> CodeSize:
+    sizes = [row[2][framework_id] for row in rows if framework_id in row[2]]
+    return CodeSize(sum(s.lines for s in sizes), sum(s.tokens for s in sizes))
+
+
 def code_size_table(site: Site, executed: dict) -> str:
     rows = snippet_sizes(site, executed)
     frameworks = site.frameworks
-    totals = {f.id: CodeSize(sum(r[2][f.id].lines for r in rows), sum(r[2][f.id].tokens for r in rows))
-              for f in frameworks}
+    totals = {f.id: _total(rows, f.id) for f in frameworks}
     return render("code_size.md", rows=rows, frameworks=frameworks, totals=totals, snippet_count=len(rows))

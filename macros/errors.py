@@ -103,7 +103,7 @@ class ErrorBatch:
 
 
 def key_path(location: tuple) -> str:
-    """('features', 3, 'cells', 'jax', 'level') → 'features[3].cells.jax.level'."""
+    """('features', 3, 'cells', 'some-framework', 'level') → 'features[3].cells.some-framework.level'."""
     text = ""
     for part in location:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))

@@ -19,7 +19,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 
 from .errors import NotebookError
+from .models import Framework, Tool
 from .notebook_safety import DEFAULT_CELL_OUTPUT_LIMIT, safe_notebook
 from .notebooks import NotebookSource
 
@@ -41,19 +42,22 @@ KERNEL_ENVIRONMENT = {
     "PYTHONHASHSEED": "0",
 }
 
-# Distributions whose version changes what a notebook prints; shown on the versions page.
-TRACKED_DISTRIBUTIONS = (
-    "torch", "tensorflow-cpu", "keras", "jax", "jaxlib", "numpy", "ml-dtypes",
-    "tensorboard", "onnx", "onnxscript", "onnxruntime",
-    "flax", "optax", "orbax-checkpoint", "grain", "executorch", "ai-edge-litert", "tf2onnx", "jax2onnx", "torchao",
-    "qwix", "litert-quantizer",
-    "nbclient", "ipykernel", "jupytext", "mkdocs", "mkdocs-material", "mkdocs-jupyter",
-    "mkdocs-macros-plugin", "pydantic",
-)
+# Without data (tests of execution alone), the one package every notebook uses.
+MINIMAL_DISTRIBUTIONS = ("numpy",)
+
+
+def tracked_distributions(frameworks: Iterable[Framework], tools: Iterable[Tool]) -> tuple[str, ...]:
+    """Distributions whose version changes what a notebook prints: each framework's (data/frameworks/) and every
+    package run beside them (data/tools/). Part of the cache key; shown on the versions page."""
+    return tuple(dict.fromkeys([f.distribution for f in frameworks] + [t.id for t in tools]))
+
 
 # Runs inside the kernel after the notebook, so the versions shown are those that produced the outputs.
 _PROBE_TAG = "rosetta-environment-probe"
-_PROBE_SOURCE = f"""
+
+
+def _probe_source(distributions: tuple[str, ...]) -> str:
+    return f"""
 import importlib.metadata as _md, json as _json, os as _os, platform as _platform, sys as _sys
 def _version(name):
     try:
@@ -65,7 +69,7 @@ print(_json.dumps({{
     "platform": _platform.platform(),
     "machine": _platform.machine(),
     "cpu_count": _os.cpu_count(),
-    "distributions": {{name: _version(name) for name in {list(TRACKED_DISTRIBUTIONS)!r}}},
+    "distributions": {{name: _version(name) for name in {list(distributions)!r}}},
 }}))
 """
 
@@ -191,18 +195,22 @@ class ExecutedNotebook:
     from_cache: bool
 
 
-@functools.lru_cache(maxsize=1)  # a metadata scan of sys.path per name: once per process, not once per notebook
-def installed_versions() -> dict[str, str | None]:
-    versions = {}
-    for name in TRACKED_DISTRIBUTIONS:
+def installed_versions(distributions: Iterable[str]) -> dict[str, str | None]:
+    return dict(_installed_versions(distributions))
+
+
+@functools.lru_cache(maxsize=8)  # a metadata scan of sys.path per name: once per process, not once per notebook
+def _installed_versions(distributions: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    versions = []
+    for name in distributions:
         try:
-            versions[name] = importlib.metadata.version(name)
+            versions.append((name, importlib.metadata.version(name)))
         except importlib.metadata.PackageNotFoundError:
-            versions[name] = None
-    return versions
+            versions.append((name, None))
+    return tuple(versions)
 
 
-def cache_key(source: NotebookSource, root: Path) -> str:
+def cache_key(source: NotebookSource, root: Path, distributions: Iterable[str] = MINIMAL_DISTRIBUTIONS) -> str:
     digest = hashlib.sha256()
 
     def feed(label: str, data: bytes) -> None:
@@ -215,7 +223,7 @@ def cache_key(source: NotebookSource, root: Path) -> str:
         feed(helper.relative_to(root).as_posix(), helper.read_bytes())
     for dependency in source.depends_on:
         feed(dependency, (root / dependency).read_bytes())
-    feed("versions", json.dumps(installed_versions(), sort_keys=True).encode())
+    feed("versions", json.dumps(installed_versions(distributions), sort_keys=True).encode())
     feed("python", f"{sys.version} {platform.machine()}".encode())
     feed("environment", json.dumps(KERNEL_ENVIRONMENT, sort_keys=True).encode())
     return digest.hexdigest()
@@ -239,7 +247,8 @@ def _failure_message(nb: nbformat.NotebookNode, display_path: str, error: Except
 
 
 def execute_notebook(source_path: str, root: str, key: str, destination: str, limits: ExecutionLimits,
-                     depends_on: tuple[str, ...] = ()) -> tuple[str, float]:
+                     depends_on: tuple[str, ...] = (), distributions: tuple[str, ...] = MINIMAL_DISTRIBUTIONS
+                     ) -> tuple[str, float]:
     """Execute one notebook in a fresh kernel, in a scratch copy of its folder; write the executed,
     made-safe .ipynb atomically. Runs in a worker process."""
     import jupytext
@@ -250,7 +259,7 @@ def execute_notebook(source_path: str, root: str, key: str, destination: str, li
     source, root_path = Path(source_path), Path(root)
     display_path = source.relative_to(root).as_posix()
     nb = jupytext.read(source)
-    nb.cells.append(nbformat.v4.new_code_cell(_PROBE_SOURCE, metadata={"tags": [_PROBE_TAG]}))
+    nb.cells.append(nbformat.v4.new_code_cell(_probe_source(distributions), metadata={"tags": [_PROBE_TAG]}))
     from traitlets.config import Config
 
     destination_path = Path(destination)
@@ -316,20 +325,21 @@ def execute_all(
     sources: dict[str, NotebookSource],
     root: Path,
     cache_dir: Path,
+    distributions: tuple[str, ...] = MINIMAL_DISTRIBUTIONS,
     workers: int = 2,
     log: Callable[[str], None] = print,
     limits: ExecutionLimits = ExecutionLimits(),
 ) -> dict[str, ExecutedNotebook]:
     """Executed notebooks by name; runs only those whose inputs changed, `workers` at a time."""
     root, cache_dir = Path(root), Path(cache_dir)
-    keys = {name: cache_key(source, root) for name, source in sources.items()}
+    keys = {name: cache_key(source, root, distributions) for name, source in sources.items()}
     destination = {name: cache_dir / "notebooks" / f"{name}.ipynb" for name in sources}
     stale = [name for name in sources if _cached(destination[name], keys[name]) is None]
     if stale:
         log(f"notebooks: executing {len(stale)} of {len(sources)} ({len(sources) - len(stale)} unchanged): "
             + ", ".join(stale))
         started = time.perf_counter()
-        _run_in_workers(sources, stale, root, keys, destination, workers, log, limits)
+        _run_in_workers(sources, stale, root, keys, destination, workers, log, limits, distributions)
         log(f"notebooks: {len(stale)} executed in {time.perf_counter() - started:.1f} s wall time")
     executed = {}
     for name in sources:
@@ -349,12 +359,13 @@ def _write_atomically(nb: nbformat.NotebookNode, destination: Path) -> None:
     temporary.replace(destination)
 
 
-def _run_in_workers(sources, stale, root, keys, destination, workers, log, limits: ExecutionLimits) -> None:
+def _run_in_workers(sources, stale, root, keys, destination, workers, log, limits: ExecutionLimits,
+                    distributions: tuple[str, ...]) -> None:
     """Execute the stale notebooks in worker processes, logging progress lines for long cells."""
     with ProcessPoolExecutor(max_workers=max(1, min(workers, len(stale)))) as pool:
         futures = {
             pool.submit(execute_notebook, str(sources[name].path), str(root), keys[name], str(destination[name]),
-                        limits, tuple(sources[name].depends_on)): name
+                        limits, tuple(sources[name].depends_on), distributions): name
             for name in stale
         }
         pending = set(futures)

@@ -16,9 +16,11 @@ from pydantic import BaseModel, ValidationError
 from . import checks, releases
 from .data_yaml import read_data_yaml
 from .errors import DataError, ErrorBatch, NotebookError, key_path, shown
-from .models import (BenchmarkRun, Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory,
-                     SeedArticle, Situation, SourceHosts, SupportLevels, Tool, Topic)
+from .measurements import BenchmarkRun
+from .models import (Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory, SeedArticle,
+                     Situation, SourceHosts, Tool, Topic)
 from .text_policy import SOURCE_HOSTS_FILE
+from .vocabularies import ClaimVerdicts, DifferenceKinds, SupportLevels
 from .notebooks import NotebookSource, read_notebook_source
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -30,6 +32,8 @@ class Site:
 
     frameworks: tuple[Framework, ...]  # in column order
     levels: SupportLevels
+    difference_kinds: DifferenceKinds
+    verdicts: ClaimVerdicts
     categories: tuple[FeatureCategory, ...]  # in page order
     topics: tuple[Topic, ...]  # in nav order
     notebooks: dict[str, NotebookSource]
@@ -40,10 +44,6 @@ class Site:
     migrations: tuple[MigrationGuide, ...] = ()
     benchmarks: tuple[BenchmarkRun, ...] = ()  # full runs first, oldest to newest
     tools: tuple[Tool, ...] = ()  # pinned packages beside the frameworks, by distribution name
-
-    @property
-    def framework_ids(self) -> list[str]:
-        return [f.id for f in self.frameworks]
 
     def framework(self, framework_id: str) -> Framework:
         return next(f for f in self.frameworks if f.id == framework_id)
@@ -122,7 +122,12 @@ DATA_FOLDERS: dict[str, tuple[type[BaseModel], bool]] = {
     "data/claims": (Claim, False), "data/situations": (Situation, False), "data/rosetta": (RosettaCategory, False),
     "data/migrations": (MigrationGuide, False), "data/tools": (Tool, False),
 }
-DATA_FILES = ("data/support_levels.yml", "data/notebook_order.yml", SOURCE_HOSTS_FILE)
+DATA_FILES = ("data/support_levels.yml", "data/difference_kinds.yml", "data/claim_verdicts.yml",
+              "data/notebook_order.yml", SOURCE_HOSTS_FILE)
+# The vocabularies: (file, model, key of the list of terms).
+VOCABULARIES = (("data/support_levels.yml", SupportLevels, "levels"),
+                ("data/difference_kinds.yml", DifferenceKinds, "kinds"),
+                ("data/claim_verdicts.yml", ClaimVerdicts, "verdicts"))
 # Read by editors, not by the build: the editing guide and the generated editor schemas.
 EDITOR_FILES = ("data/README.md", "data/schema")
 
@@ -176,6 +181,30 @@ def _load_file(root: Path, display_path: str, model: type[Model], batch: ErrorBa
     return None
 
 
+def _source_context(root: Path, batch: ErrorBatch) -> dict:
+    source_hosts = _load_file(root, SOURCE_HOSTS_FILE, SourceHosts, batch, {})
+    # Without a valid allow-list the hosts go unchecked this round (its own errors are reported).
+    return {"source_hosts": [host.prefix for host in source_hosts.hosts]} if source_hosts else {}
+
+
+def _vocabulary_checks(check, display_path: str, vocabulary, key: str) -> None:
+    check(checks.unique_ids, [(display_path, vocabulary)],
+          lambda item: [(f"{key}[{i}].id", term.id) for i, term in enumerate(getattr(item, key))])
+    check(checks.badge_colours, display_path, key, getattr(vocabulary, key))
+
+
+def _framework_checks(check, frameworks: list[tuple[str, Framework]]) -> None:
+    check(checks.unique_ids, frameworks, lambda item: [("id", item.id)])
+    for display_path, framework in frameworks:
+        check(releases.check_history, display_path, framework.releases)
+        check(checks.python_code, display_path, "from_numpy", framework.from_numpy, False)
+        check(checks.import_lines, display_path, framework.imports)
+
+
+def _frameworks_in_order(frameworks) -> tuple[Framework, ...]:
+    return tuple(sorted((f for _, f in frameworks), key=lambda f: (f.order, f.id)))
+
+
 def load_site(root: Path, today: dt.date | None = None) -> Site:
     """Read data/ and notebooks/ under `root`; raise every problem found (capped), each on one line.
 
@@ -189,14 +218,13 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
 
     with batch.collecting():
         unread_data_files(root)
-    source_hosts = _load_file(root, SOURCE_HOSTS_FILE, SourceHosts, batch, {})
-    # Without a valid allow-list the hosts go unchecked this round (its own errors are reported).
-    context = {"source_hosts": [host.prefix for host in source_hosts.hosts]} if source_hosts else {}
+    context = _source_context(root, batch)
     loaded = {folder: _load_folder(root, folder, model, batch, context, required)
               for folder, (model, required) in DATA_FOLDERS.items()}
-    levels = _load_file(root, "data/support_levels.yml", SupportLevels, batch, context)
+    levels, difference_kinds, verdicts = (_load_file(root, display_path, model, batch, context)
+                                          for display_path, model, _ in VOCABULARIES)
     order = _load_file(root, "data/notebook_order.yml", NotebookOrder, batch, context)
-    framework_ids = {f.id for _, f in loaded["data/frameworks"]}
+    framework_ids = checks.FrameworkIds(f for _, f in loaded["data/frameworks"])
     notebooks = {}
     for path in sorted((root / "notebooks").glob("*.py")):
         with batch.collecting(path.relative_to(root).as_posix()):
@@ -208,6 +236,8 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
     benchmarks, articles, claims = (loaded[f"data/{kind}"] for kind in ("benchmarks", "articles", "claims"))
     situations, rosetta_files, migrations = (loaded[f"data/{kind}"] for kind in ("situations", "rosetta", "migrations"))
     level_ids = {level.id for level in levels.levels}
+    kind_ids = {kind.id for kind in difference_kinds.kinds}
+    verdict_ids = {verdict.id for verdict in verdicts.verdicts}
     feature_ids = {f.id for _, c in categories for f in c.features}
     topic_ids = {t.id for _, t in topics}
     # A measurement is one chart of a run: evidence cites it as <run id>-<model>-<task>.
@@ -218,17 +248,16 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
         with batch.collecting():
             function(*args)
 
-    check(checks.unique_ids, frameworks, lambda item: [("id", item.id)])
-    for display_path, item in frameworks + loaded["data/tools"]:
-        check(releases.check_history, display_path, item.releases)
+    _framework_checks(check, frameworks)
     for display_path, tool in loaded["data/tools"]:
+        check(releases.check_history, display_path, tool.releases)
         if tool.framework is not None:
             check(checks.known_frameworks, display_path, [("framework", tool.framework)], framework_ids)
-    check(checks.unique_ids, [("data/support_levels.yml", levels)],
-          lambda item: [(f"levels[{i}].id", level.id) for i, level in enumerate(item.levels)])
+    for (display_path, _, key), vocabulary in zip(VOCABULARIES, (levels, difference_kinds, verdicts)):
+        _vocabulary_checks(check, display_path, vocabulary, key)
     check(checks.unique_ids, categories, lambda c: [(f"features[{i}].id", f.id) for i, f in enumerate(c.features)])
     for display_path, category in categories:
-        check(checks.feature_cells, display_path, category, framework_ids, level_ids)
+        check(checks.feature_cells, display_path, category, framework_ids, level_ids, kind_ids)
     for display_path, notebook in notebooks.items():
         check(checks.snippets_cover_every_framework, notebook, framework_ids)
     check(checks.notebook_order, "data/notebook_order.yml", order.notebooks, notebooks)
@@ -242,10 +271,12 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
     for display_path, claim in claims:
         check(checks.claim_references, display_path, claim, article_ids, feature_ids, topic_ids, notebooks,
               measurement_ids, today)
+        check(checks.vocabulary_term, display_path, "verdict", claim.verdict, verdict_ids, "a verdict",
+              "data/claim_verdicts.yml")
     check(checks.every_article_audited, articles, claims)
     for display_path, situation in situations:
         check(checks.situation_references, display_path, situation, framework_ids, feature_ids, topic_ids, today)
-    check(checks.rosetta_categories, rosetta_files, framework_ids)
+    check(checks.rosetta_categories, rosetta_files, framework_ids, kind_ids)
     rosetta_ids = {c.id for _, c in rosetta_files}
     for display_path, guide in migrations:
         check(checks.migration_references, display_path, guide, framework_ids, rosetta_ids, notebooks)
@@ -254,8 +285,10 @@ def load_site(root: Path, today: dt.date | None = None) -> Site:
 
     topic_order = {t.id: (t.order, t.id) for _, t in topics}
     return Site(
-        frameworks=tuple(sorted((f for _, f in frameworks), key=lambda f: f.order)),
+        frameworks=_frameworks_in_order(frameworks),
         levels=levels,
+        difference_kinds=difference_kinds,
+        verdicts=verdicts,
         categories=tuple(sorted((c for _, c in categories), key=lambda c: (c.order, c.id))),
         topics=tuple(sorted((t for _, t in topics), key=lambda t: (t.order, t.id))),
         notebooks=notebooks,
@@ -273,15 +306,33 @@ def _rosetta_in_order(rosetta_files) -> tuple[RosettaCategory, ...]:
     return tuple(sorted((c for _, c in rosetta_files), key=lambda c: (c.order, c.id)))
 
 
-def load_rosetta(root: Path, framework_ids: set[str]) -> tuple[RosettaCategory, ...]:
+def load_frameworks(root: Path) -> tuple[Framework, ...]:
+    """data/frameworks/ on its own, in column order (the Rosetta tests and the benchmark harness need only this)."""
+    root, batch = Path(root), ErrorBatch()
+    context = _source_context(root, batch)
+    frameworks = _load_folder(root, "data/frameworks", Framework, batch, context)
+    batch.raise_if_any()
+
+    def check(function, *args) -> None:
+        with batch.collecting():
+            function(*args)
+
+    _framework_checks(check, frameworks)
+    batch.raise_if_any()
+    return _frameworks_in_order(frameworks)
+
+
+def load_rosetta(root: Path, framework_ids: checks.FrameworkIds, kind_ids: set[str] | None = None
+                 ) -> tuple[RosettaCategory, ...]:
     """data/rosetta/ on its own (the Rosetta tests need nothing else)."""
     root, batch = Path(root), ErrorBatch()
-    source_hosts = _load_file(root, SOURCE_HOSTS_FILE, SourceHosts, batch, {})
-    # Without a valid allow-list the hosts go unchecked this round (its own errors are reported).
-    context = {"source_hosts": [host.prefix for host in source_hosts.hosts]} if source_hosts else {}
+    context = _source_context(root, batch)
+    if kind_ids is None:
+        kinds = _load_file(root, "data/difference_kinds.yml", DifferenceKinds, batch, context)
+        kind_ids = {kind.id for kind in kinds.kinds} if kinds else set()
     rosetta_files = _load_folder(root, "data/rosetta", RosettaCategory, batch, context, required=False)
     batch.raise_if_any()
     with batch.collecting():
-        checks.rosetta_categories(rosetta_files, framework_ids)
+        checks.rosetta_categories(rosetta_files, framework_ids, kind_ids)
     batch.raise_if_any()
     return _rosetta_in_order(rosetta_files)

@@ -4,25 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import urls
 from .loading import Site
-from .models import Feature, FeatureCategory, FeatureCell, Framework, SupportLevel
-from .rendering import compact_html, page_url, relative_url, render
-
-MATRIX_URL = "matrix/"
-DIFFERENCE_LABELS = {
-    "names-differ": "Names differ",
-    "defaults-differ": "Defaults differ",
-    "semantics-differ": "Semantics differ",
-    "only-in-some": "Only in some",
-    "needs-add-on": "Needs an add-on",
-}
+from .models import Feature, FeatureCategory, FeatureCell, Framework
+from .vocabularies import SupportLevel
+from .rendering import compact_html, render
 
 
 @dataclass(frozen=True)
 class MatrixCell:
     framework: Framework
-    cell: FeatureCell
-    level: SupportLevel
+    cell: FeatureCell | None  # None: a framework in preview that this feature does not cover yet
+    level: SupportLevel | None
 
 
 @dataclass(frozen=True)
@@ -33,18 +26,19 @@ class MatrixRow:
 
     @property
     def anchor(self) -> str:
-        return f"feature-{self.feature.id}"
+        return urls.feature_anchor(self.feature.id)
 
 
 def matrix_rows(site: Site, feature_ids: list[str] | None = None) -> list[MatrixRow]:
     """Rows in page order, or in the order of `feature_ids` when given."""
     levels = {level.id: level for level in site.levels.levels}
 
+    def matrix_cell(framework: Framework, feature: Feature) -> MatrixCell:
+        cell = feature.cells.get(framework.id)
+        return MatrixCell(framework, cell, levels[cell.level] if cell else None)
+
     def row(category: FeatureCategory, feature: Feature) -> MatrixRow:
-        return MatrixRow(category, feature, tuple(
-            MatrixCell(framework, feature.cells[framework.id], levels[feature.cells[framework.id].level])
-            for framework in site.frameworks
-        ))
+        return MatrixRow(category, feature, tuple(matrix_cell(framework, feature) for framework in site.frameworks))
 
     if feature_ids is None:
         return [row(category, feature) for category in site.categories for feature in category.features]
@@ -53,28 +47,26 @@ def matrix_rows(site: Site, feature_ids: list[str] | None = None) -> list[Matrix
 
 def levels_used(site: Site, rows: list[MatrixRow]) -> list[SupportLevel]:
     """The legend shows only the levels its table uses, in vocabulary order."""
-    used = {cell.level.id for row in rows for cell in row.cells}
+    used = {cell.level.id for row in rows for cell in row.cells if cell.level}
     return [level for level in site.levels.levels if level.id in used]
 
 
 def features_table(site: Site, rows: list[MatrixRow], page_src: str, on_matrix_page: bool) -> str:
     """HTML table of rows; off the matrix page each feature links to its matrix row."""
-    here = page_url(page_src)
     return compact_html(render(
         "features_table.html",
         frameworks=site.frameworks,
         rows=rows,
-        feature_link=lambda row: f"#{row.anchor}" if on_matrix_page
-        else relative_url(here, f"{MATRIX_URL}#{row.anchor}"),
-        legend_link=lambda level: f"#legend-{level.id}" if on_matrix_page
-        else relative_url(here, f"{MATRIX_URL}#legend-{level.id}"),
+        feature_link=lambda row: urls.html_link(page_src, urls.feature(row.feature.id)),
+        legend_link=lambda level: urls.html_link(page_src, urls.legend(level.id)),
         row_id=(lambda row: row.anchor) if on_matrix_page else (lambda row: ""),
-        difference_label=DIFFERENCE_LABELS.__getitem__,
+        difference_kind={kind.id: kind for kind in site.difference_kinds.kinds},
     ))
 
 
 def legend(site: Site, rows: list[MatrixRow], with_ids: bool) -> str:
-    return compact_html(render("legend.html", levels=levels_used(site, rows), with_ids=with_ids))
+    return compact_html(render("legend.html", levels=levels_used(site, rows), with_ids=with_ids,
+                               anchor=urls.legend_anchor))
 
 
 def matrix_page(site: Site, page_src: str) -> str:

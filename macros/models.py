@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
+from notebooks.helpers.agreement import ATOL, RTOL
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationInfo
 
 from .text_policy import SOURCE_HOSTS_FILE, allowed_source, https_url, plain_text
+
 
 def _source_url(value: str, info: ValidationInfo) -> str:
     value = https_url(value)
@@ -25,6 +27,8 @@ def _source_url(value: str, info: ValidationInfo) -> str:
 
 
 PlainText = Annotated[str, AfterValidator(plain_text)]
+HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9a-f]{6}$"),
+                      Field(description='A colour as six lower-case hex digits, e.g. "#1b5e20".')]
 HttpsUrl = Annotated[str, AfterValidator(_source_url)]
 Identifier = Annotated[
     str,
@@ -65,8 +69,11 @@ class Framework(_Strict):
     id: Identifier
     name: PlainText
     order: int = Field(description="Column position in tables, from 1.")
-    module: str = Field(description="Python module the notebooks import, e.g. `torch`.")
     distribution: str = Field(description="pip distribution installed for it, e.g. `tensorflow-cpu`; its version is shown.")
+    preview: bool = Field(default=False, description="Being added: data may leave it out; pages say not yet covered.")
+    imports: list[str] = Field(min_length=1, description="Import lines its Rosetta code assumes; they define aliases.")
+    from_numpy: str = Field(description="Expression making its tensor from the NumPy array `array` (names: imports, np).")
+    colour: HexColour = Field(description="Its colour in charts.")
     maintainer: PlainText
     first_release: Release
     licence: str = Field(description="SPDX licence identifier, e.g. Apache-2.0.")
@@ -92,19 +99,6 @@ class SourceHosts(_Strict):
     """data/source_hosts.yml — the allow-list of hosts a source URL may point at."""
 
     hosts: list[SourceHost] = Field(min_length=1)
-
-
-class SupportLevel(_Strict):
-    id: Identifier
-    label: PlainText
-    symbol: str = Field(description="One short glyph shown in the badge beside the label.")
-    description: PlainText
-
-
-class SupportLevels(_Strict):
-    """data/support_levels.yml — the one vocabulary of support levels."""
-
-    levels: list[SupportLevel] = Field(min_length=1)
 
 
 class NotebookOrder(_Strict):
@@ -142,11 +136,10 @@ class FeatureCell(_Strict):
     sources: list[HttpsUrl] = Field(min_length=1, description="Official docs or repository pages.")
 
 
-DifferenceKind = Literal["names-differ", "defaults-differ", "semantics-differ", "only-in-some", "needs-add-on"]
-
-
 class Difference(_Strict):
-    kind: DifferenceKind = Field(description="How the frameworks differ for this feature.")
+    """How the frameworks differ for a feature or a Rosetta row, in more than the code shown."""
+
+    kind: Identifier = Field(description="A difference kind id from data/difference_kinds.yml.")
     note: PlainText
 
 
@@ -234,9 +227,6 @@ class Topic(_Strict):
 
 # --- Claims audit: data/articles/<id>.yml and data/claims/<id>.yml ------------------------------
 
-ClaimVerdict = Literal["holds", "outdated", "wrong", "depends", "unverifiable"]
-
-
 class SeedArticle(_Strict):
     """data/articles/<id>.yml — one of the seed articles the claims audit checks.
 
@@ -279,7 +269,7 @@ class Claim(_Strict):
                               "lists claims in topic order.")
     claim: PlainText = Field(description="The claim, paraphrased (never copied); one wording that covers every "
                              "article that makes it.")
-    verdict: ClaimVerdict
+    verdict: Identifier = Field(description="A verdict id from data/claim_verdicts.yml.")
     reason: PlainText = Field(max_length=160, description="One line for the summary table: why this verdict.")
     explanation: PlainText
     changed: PlainText | None = Field(default=None, description="What changed since the claim was true, with dates.")
@@ -313,13 +303,7 @@ class Situation(_Strict):
 # --- API Rosetta: data/rosetta/<category>.yml ----------------------------------------------------
 
 
-class RosettaDifference(_Strict):
-    kind: Literal["argument-names", "defaults", "axis-convention", "layout", "dtype-promotion",
-                  "in-place-vs-functional", "semantics", "no-direct-equivalent"]
-    note: PlainText
-
-
-class DeclaredDifference(_Strict):
+class ResultsDiffer(_Strict):
     """Results are expected to differ; `check` states how, and the test verifies exactly that."""
 
     explanation: PlainText
@@ -336,10 +320,12 @@ class RosettaRow(_Strict):
                     "framework's code sees the name bound to its own tensor, and `<name>_np` to the array.")
     code: dict[str, str] = Field(description="Framework id → a Python expression, or statements that assign `result`.")
     compare: Literal["values", "shape", "none"] = "values"
-    rtol: float = 1e-5
-    atol: float = 1e-6
-    differs: DeclaredDifference | None = None
-    difference: RosettaDifference | None = None
+    rtol: float = Field(default=RTOL, description="Relative tolerance of the one equivalence rule "
+                        "(notebooks/helpers/agreement.py); change it only with a reason.")
+    atol: float = Field(default=ATOL, description="Absolute tolerance of the same rule.")
+    results_differ: ResultsDiffer | None = Field(default=None, description="Only when the results differ on "
+                                                 "purpose: why, and the check the test verifies.")
+    difference: Difference | None = Field(default=None, description="How the APIs differ beyond their code.")
     closest_idiom: dict[str, PlainText] = Field(default_factory=dict, description="Framework id → why there is no "
                                                 "direct equivalent and what the code above does instead.")
     sources: dict[str, HttpsUrl] = Field(description="Framework id → official page for the API used.")
@@ -379,33 +365,3 @@ class MigrationGuide(_Strict):
     intro: PlainText
     weights: MovingWeights | None = Field(default=None, description="How trained weights move from source to target.")
     categories: list[Identifier] = Field(default_factory=list, description="Rosetta categories to cover; empty = all.")
-
-
-# --- Measurements: data/benchmarks/<id>.yml (written by `python -m macros.framework_benchmarks`) -----
-
-
-class Timing(_Strict):
-    model: Literal["mlp", "cnn", "lstm", "transformer-block"]
-    task: Literal["training-step", "inference"]
-    framework: Identifier
-    variant: str = Field(description='e.g. "eager", "torch.compile", "tf.function", "tf.function + XLA", "jax.jit".')
-    compiled: bool
-    median_ms: float
-    p25_ms: float
-    p75_ms: float
-    min_ms: float
-    max_ms: float
-    first_call_ms: float = Field(description="The first (warm-up) call, which includes tracing/compilation.")
-    repeats: int = Field(ge=5)
-
-
-class BenchmarkRun(_Strict):
-    """data/benchmarks/<id>.yml — one run of the harness, with the environment it ran in."""
-
-    id: Identifier
-    generated_by: str
-    recorded_at: str
-    mode: Literal["full", "smoke"]
-    environment: dict[str, str | int | float | None] = Field(description="CPU model, cores, threads, versions.")
-    sizes: dict[str, str] = Field(description="Model → input sizes and shapes, stated.")
-    timings: list[Timing] = Field(min_length=1)

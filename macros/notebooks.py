@@ -1,8 +1,8 @@
 """Notebook sources and executed notebooks: titles, tagged snippet cells and their outputs.
 
-A cell that belongs on a topic page carries two tags: a framework id (`pytorch`, `tensorflow`,
-`jax`) and a snippet name (`gradient-of-a-function`). The same snippet name across the three
-frameworks makes one group of linked tabs.
+A cell that belongs on a topic page carries two tags: a framework id (a file name in data/frameworks/)
+and a snippet name (`gradient-of-a-function`). The same snippet name across the frameworks makes one
+group of linked tabs.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def snippet_index(nb: nbformat.NotebookNode, display_path: str, framework_ids: s
                                 "move the tags to the code cell they describe")
         if len(frameworks) != 1 or len(names) != 1:
             raise NotebookError(display_path, where, f"tags {tags} should be one framework id and one snippet name",
-                                'tag the cell like `# %% tags=["jax", "gradient-of-a-function"]`')
+                                f'tag the cell like `# %% tags=["{sorted(framework_ids)[0]}", "gradient-of-a-function"]`')
         by_framework = snippets.setdefault(names[0], {})
         if frameworks[0] in by_framework:
             raise NotebookError(display_path, where,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .rendering import page_url, relative_url
+from .urls import page_url, relative_url
 
 OFFLINE_ZIP = "build/tensor-rosetta-offline.zip"
 DOWNLOAD_URL = "downloads/tensor-rosetta-offline.zip"

@@ -1,67 +1,62 @@
 """Which pages exist and where they sit in the navigation — derived from data, never listed by hand.
 
 Adding data/topics/<id>.yml adds topics/<id>.md and its nav entry; adding notebooks/<name>.py adds
-its rendered page. docs/ holds only the hand-written pages.
+its rendered page. Each generated page is its kind's template in templates/pages/ (front matter and
+the macro call, with `$id` filled in). The navigation skeleton is `nav:` in mkdocs.yml; the hook
+appends the generated pages to the section that lists their folder's index page.
 """
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
+from functools import lru_cache
 
+from . import urls
 from .loading import Site
-
-# Front matter that opts a generated page into macro rendering (render_by_default is off,
-# so notebook sources are never run through Jinja).
-_MACRO_PAGE = "---\nrender_macros: true\n---\n\n{call}\n"
-# Topic pages (concepts), Rosetta pages (API names) and migration guides (moving from one framework to
-# another) are the site's answers: search ranks them above pages that only mention a term.
-_TOPIC_PAGE = "---\nrender_macros: true\nsearch:\n  boost: 2\n---\n\n{call}\n"
-# Framework overviews repeat what topic pages say in full: below them. (Migration guides keep their
-# copies of Rosetta rows out of the index instead, so only their own text is weighed.)
-_DIGEST_PAGE = "---\nrender_macros: true\nsearch:\n  boost: 0.5\n---\n\n{call}\n"
+from .rendering import TEMPLATES
 
 
 @dataclass(frozen=True)
 class GeneratedPage:
     src_uri: str
+    title: str
     content: str
 
 
+@lru_cache(maxsize=None)
+def _page_template(kind: str) -> string.Template:
+    return string.Template((TEMPLATES / "pages" / f"{kind}.md").read_text(encoding="utf-8"))
+
+
 def generated_pages(site: Site) -> list[GeneratedPage]:
-    pages = [GeneratedPage(f"topics/{t.id}.md", _TOPIC_PAGE.format(call=f'{{{{ topic_page("{t.id}") }}}}'))
-             for t in site.topics]
-    pages += [GeneratedPage(f"frameworks/{f.id}.md", _DIGEST_PAGE.format(call=f'{{{{ framework_page("{f.id}") }}}}'))
-              for f in site.frameworks]
-    pages += [GeneratedPage(f"rosetta/{c.id}.md", _TOPIC_PAGE.format(call=f'{{{{ rosetta_category("{c.id}") }}}}'))
-              for c in site.rosetta]
-    pages += [GeneratedPage(f"migration/{g.id}.md", _TOPIC_PAGE.format(call=f'{{{{ migration_guide("{g.id}") }}}}'))
-              for g in site.migrations]
-    pages += [GeneratedPage("frameworks/index.md", _MACRO_PAGE.format(call="{{ framework_index() }}")),
-              GeneratedPage("migration/index.md", _MACRO_PAGE.format(call="{{ migration_index() }}"))]
-    return pages
+    """Every page made from data, in navigation order."""
+    def page(kind: str, src_uri: str, title: str, item_id: str) -> GeneratedPage:
+        return GeneratedPage(src_uri, title, _page_template(kind).substitute(id=item_id))
+
+    return ([page("topic", urls.topic(t.id), t.title, t.id) for t in site.topics]
+            + [page("framework", urls.framework(f.id), f.name, f.id) for f in site.frameworks]
+            + [page("rosetta_category", urls.rosetta_category(c.id), c.label, c.id) for c in site.rosetta]
+            + [page("migration_guide", urls.migration(g.id), g.title, g.id) for g in site.migrations])
 
 
-def notebook_src_uri(name: str) -> str:
-    return f"notebooks/{name}.ipynb"
+def navigation(skeleton: list, generated: list[tuple[str, str]]) -> list:
+    """The nav of mkdocs.yml with each generated page (src_uri, title) appended after the entry for its
+    folder's index page, in the order given."""
+    def folder(src_uri: str) -> str:
+        return src_uri.rpartition("/")[0]
 
+    def expand(entries: list) -> list:
+        expanded = []
+        for entry in entries:
+            title, value = next(iter(entry.items())) if isinstance(entry, dict) else (None, entry)
+            if isinstance(value, list):
+                expanded.append({title: expand(value)} if title else expand(value))
+                continue
+            expanded.append(entry)
+            if isinstance(value, str) and value.endswith("/index.md"):
+                expanded += [{page_title: src_uri} for src_uri, page_title in generated
+                             if folder(src_uri) == folder(value)]
+        return expanded
 
-def navigation(site: Site) -> list:
-    """Five top-level sections, shown as tabs: Compare · Topics · API Rosetta · Notebooks · About."""
-    nav = [
-        {"Compare": [
-            {"Home": "index.md"},
-            {"Feature matrix": "matrix.md"},
-            {"Decision guide": "decision-guide.md"},
-            {"Frameworks": [{"All frameworks": "frameworks/index.md"}]
-             + [{f.name: f"frameworks/{f.id}.md"} for f in site.frameworks]},
-            {"Migration guides": [{"All migration guides": "migration/index.md"}]
-             + [{g.title: f"migration/{g.id}.md"} for g in site.migrations]},
-        ]},
-        {"Topics": [{"All topics": "topics/index.md"}] + [{t.title: f"topics/{t.id}.md"} for t in site.topics]},
-        {"API Rosetta": [{"All operations": "rosetta/index.md"}]
-         + [{c.label: f"rosetta/{c.id}.md"} for c in site.rosetta]},
-        {"Notebooks": [{"All notebooks": "notebooks/index.md"}]
-         + [{nb.title: notebook_src_uri(name)} for name, nb in site.notebooks.items()]},
-        {"About": [{"Claims audit": "claims.md"}, {"Versions": "versions.md"}]},
-    ]
-    return nav
+    return expand(skeleton)

@@ -96,7 +96,7 @@ def check_environment_covered(histories: Iterable[tuple[str, str]], reported: It
     for display_path, distribution in histories:
         if distribution not in reported:
             raise DataError(display_path, "id", f"`{distribution}` is not among the packages the executing "
-                            "environment reports", "add it to TRACKED_DISTRIBUTIONS in macros/execution.py, "
+                            "environment reports", "rebuild, so that the notebooks execute with it tracked, "
                             "or remove the file")
 
 

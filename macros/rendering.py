@@ -5,7 +5,6 @@ Every string that came from data/ passes through autoescaping, so `<script>` in 
 
 from __future__ import annotations
 
-import posixpath
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +23,11 @@ def inline_text(value: str) -> Markup:
     return Markup(_INLINE_CODE.sub(lambda m: f"<code>{m.group(1)}</code>", escaped))
 
 
+def spoken_list(items: list[str]) -> str:
+    """['A', 'B', 'C'] → 'A, B and C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def pre_text(value: str) -> Markup:
     """Escaped text for a <pre> inside a raw HTML block: newlines become &#10; so that a blank line
     in the code cannot end the HTML block for Markdown."""
@@ -40,43 +44,10 @@ def op_code(value: str) -> Markup:
 
 
 def source_label(url: str) -> str:
-    """https://pytorch.org/docs/stable/autograd.html → pytorch.org/docs/stable/autograd.html"""
+    """https://www.example.org/docs/stable/autograd.html → example.org/docs/stable/autograd.html"""
     parts = urlsplit(url)
     label = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
     return label + (f"#{parts.fragment}" if parts.fragment else "")
-
-
-def relative_url(from_page_url: str, to_url: str) -> str:
-    """Link between two site URLs ('topics/autodiff/' → 'matrix/#x') that works under any base path."""
-    target, _, fragment = to_url.partition("#")
-    base = posixpath.dirname(from_page_url.rstrip("/") + "/x") if from_page_url else "."
-    path = posixpath.relpath(target or ".", base or ".")
-    if target.endswith("/") and not path.endswith("/"):
-        path += "/"
-    if path == "./":
-        path = ""
-    return path + (f"#{fragment}" if fragment else "")
-
-
-def doc_link(from_src_uri: str, to_src_uri: str) -> str:
-    """Markdown link between two docs ('topics/a.md' → 'matrix.md#x' gives '../matrix.md#x').
-
-    Markdown links name source files so that MkDocs resolves them and the strict build rejects
-    any that dangle.
-    """
-    target, _, fragment = to_src_uri.partition("#")
-    path = posixpath.relpath(target, posixpath.dirname(from_src_uri) or ".")
-    return path + (f"#{fragment}" if fragment else "")
-
-
-def page_url(src_uri: str) -> str:
-    """The directory URL MkDocs gives a doc: 'topics/a.md' → 'topics/a/', 'topics/index.md' → 'topics/'."""
-    stem = src_uri.rsplit(".", 1)[0]
-    if stem == "index":
-        return ""
-    if stem.endswith("/index"):
-        return stem.removesuffix("index")
-    return stem + "/"
 
 
 def code_fence(source: str, language: str = "", title: str = "") -> str:
@@ -108,6 +79,7 @@ def environment() -> Environment:
     env.filters["inline"] = inline_text
     env.filters["source_label"] = source_label
     env.filters["pre"] = pre_text
+    env.filters["spoken_list"] = spoken_list
     env.filters["op_code"] = op_code
     return env
 

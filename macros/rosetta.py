@@ -8,12 +8,12 @@ framework's code sees every input converted to its own tensor type (and the arra
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
-from .models import RosettaRow
+from notebooks.helpers.agreement import compare, to_numpy
+
+from .models import Framework, RosettaRow
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -38,102 +38,46 @@ def make_inputs(row: RosettaRow) -> dict[str, object]:
     return values
 
 
-@dataclass(frozen=True)
-class Runtime:
-    namespace: Callable[[], dict]
-    convert: Callable[[np.ndarray], object]
+def framework_namespace(framework: Framework) -> dict:
+    """The names a framework's code may use: those its `imports` bind, and `np`."""
+    namespace: dict = {"np": np}
+    exec("\n".join(framework.imports), namespace)  # noqa: S102 — import lines from data/frameworks/
+    return namespace
 
 
-def _pytorch() -> Runtime:
-    import torch
-    import torch.nn.functional as F
-
-    return Runtime(lambda: {"torch": torch, "F": F, "np": np}, lambda a: torch.from_numpy(np.array(a)))
+def from_numpy(framework: Framework, namespace: dict, array: np.ndarray):
+    return eval(framework.from_numpy, {**namespace, "array": array})  # noqa: S307 — data/frameworks/
 
 
-def _tensorflow() -> Runtime:
-    import keras
-    import tensorflow as tf
-
-    return Runtime(lambda: {"tf": tf, "keras": keras, "np": np}, lambda a: tf.constant(a))
-
-
-def _jax() -> Runtime:
-    """Core JAX plus the libraries JAX users train with: Optax (optimizers, schedules, losses), Flax NNX
-    (layers), Orbax (checkpoints) and Grain (data loading)."""
-    import grain
-    import jax
-    import jax.numpy as jnp
-    import optax
-    import orbax.checkpoint as ocp
-    from flax import nnx
-
-    return Runtime(lambda: {"jax": jax, "jnp": jnp, "lax": jax.lax, "np": np, "optax": optax, "nnx": nnx,
-                            "ocp": ocp, "grain": grain}, lambda a: jnp.asarray(a))
-
-
-# What each framework's code may assume, as a reader would write it; shown on every Rosetta page.
-IMPORTS: dict[str, list[str]] = {
-    "pytorch": ["import torch", "import torch.nn.functional as F"],
-    "tensorflow": ["import tensorflow as tf", "import keras"],
-    "jax": ["import jax", "import jax.numpy as jnp", "from jax import lax", "import optax", "from flax import nnx",
-            "import orbax.checkpoint as ocp", "import grain"],
-}
-
-RUNTIMES: dict[str, Callable[[], Runtime]] = {"pytorch": _pytorch, "tensorflow": _tensorflow, "jax": _jax}
-
-
-def to_numpy(value) -> object:
-    if isinstance(value, (tuple, list)):
-        return [to_numpy(v) for v in value]
-    if hasattr(value, "detach"):
-        return value.detach().cpu().numpy()
-    if hasattr(value, "numpy"):
-        return value.numpy()
-    return np.asarray(value)
-
-
-def run(row: RosettaRow, framework: str) -> object:
-    runtime = RUNTIMES[framework]()
-    namespace = runtime.namespace()
+def run(row: RosettaRow, framework: Framework) -> object:
+    namespace = framework_namespace(framework)
     for name, value in make_inputs(row).items():
-        namespace[name] = runtime.convert(value) if isinstance(value, np.ndarray) else value
+        namespace[name] = from_numpy(framework, namespace, value) if isinstance(value, np.ndarray) else value
         namespace[f"{name}_np"] = value
-    code = row.code[framework]
+    code, label = row.code[framework.id], f"<{row.id}:{framework.id}>"
     try:
-        compiled = compile(code, f"<{row.id}:{framework}>", "eval")
+        compiled = compile(code, label, "eval")
         result = eval(compiled, namespace)  # noqa: S307
     except SyntaxError:
-        exec(compile(code, f"<{row.id}:{framework}>", "exec"), namespace)  # noqa: S102
+        exec(compile(code, label, "exec"), namespace)  # noqa: S102
         if "result" not in namespace:
-            raise ValueError(f"{row.id}: the {framework} statements do not assign `result`") from None
+            raise ValueError(f"{row.id}: the {framework.id} statements do not assign `result`") from None
         result = namespace["result"]
     return to_numpy(result)
 
 
-def _flatten(value) -> list[np.ndarray]:
-    return [np.asarray(v) for v in value] if isinstance(value, list) else [np.asarray(value)]
-
-
 def disagreement(row: RosettaRow, results: dict[str, object]) -> str | None:
-    """None when the results agree as the row says they should; otherwise what differs."""
-    if row.differs is not None:
+    """None when the results agree as the row says they should (the one rule of notebooks/helpers/agreement.py);
+    otherwise what differs."""
+    if row.results_differ is not None:
         namespace = {"np": np, "results": results, "inputs": make_inputs(row)}
-        holds = eval(row.differs.check, namespace)  # noqa: S307
-        return None if holds else f"declared difference does not hold: {row.differs.check}"
+        holds = eval(row.results_differ.check, namespace)  # noqa: S307
+        return None if holds else f"declared difference does not hold: {row.results_differ.check}"
     if row.compare == "none":
         return None
-    reference_name = next(iter(results))
-    reference = _flatten(results[reference_name])
+    reference_name, reference = next(iter(results.items()))
     for name, value in results.items():
-        arrays = _flatten(value)
-        if len(arrays) != len(reference):
-            return f"{name} returned {len(arrays)} values, {reference_name} {len(reference)}"
-        for index, (array, expected) in enumerate(zip(arrays, reference)):
-            if array.shape != expected.shape:
-                return f"{name} output {index} has shape {array.shape}, {reference_name} {expected.shape}"
-            if row.compare == "values" and not np.allclose(array.astype(np.float64), expected.astype(np.float64),
-                                                           rtol=row.rtol, atol=row.atol, equal_nan=True):
-                worst = float(np.max(np.abs(array.astype(np.float64) - expected.astype(np.float64))))
-                return f"{name} differs from {reference_name} by up to {worst:.3g} (rtol={row.rtol}, atol={row.atol})"
+        problem, _ = compare(value, reference, row.rtol, row.atol, values=row.compare == "values")
+        if problem:
+            return f"{name} {problem} against {reference_name}"
     return None

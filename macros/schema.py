@@ -9,12 +9,15 @@ import json
 from pathlib import Path
 
 from .models import (Claim, FeatureCategory, Framework, MigrationGuide, NotebookOrder, RosettaCategory, SeedArticle,
-                     SourceHosts, Situation, SupportLevels, Tool, Topic)
+                     SourceHosts, Situation, Tool, Topic)
+from .vocabularies import ClaimVerdicts, DifferenceKinds, SupportLevels
 
 SCHEMAS = {
     "framework": Framework,
     "tool": Tool,
     "support-levels": SupportLevels,
+    "difference-kinds": DifferenceKinds,
+    "claim-verdicts": ClaimVerdicts,
     "notebook-order": NotebookOrder,
     "feature-category": FeatureCategory,
     "topic": Topic,
@@ -30,7 +33,8 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 
 def schema_text(model) -> str:
     schema = model.model_json_schema()
-    schema["$comment"] = f"Generated from macros/models.py ({model.__name__}) by `python -m macros.schema`; do not edit."
+    source = model.__module__.replace(".", "/") + ".py"
+    schema["$comment"] = f"Generated from {source} ({model.__name__}) by `python -m macros.schema`; do not edit."
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 

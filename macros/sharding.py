@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .build_cache import cache_dir
 from .errors import SiteInputError
-from .execution import execute_all
+from .execution import execute_all, tracked_distributions
 from .loading import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -57,7 +57,8 @@ def execute_shard(root: Path, index: int, count: int, cache: Path, workers: int 
     site = load_site(root)
     names = shard_names(list(site.notebooks), index, count)
     print(f"shard {index}/{count}: {len(names)} of {len(site.notebooks)} notebooks: {', '.join(names)}", flush=True)
-    execute_all({name: site.notebooks[name] for name in names}, root, cache, workers=workers,
+    execute_all({name: site.notebooks[name] for name in names}, root, cache,
+                tracked_distributions(site.frameworks, site.tools), workers=workers,
                 log=lambda line: print(line, flush=True))
     return names
 

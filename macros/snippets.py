@@ -1,4 +1,4 @@
-"""Tagged notebook cells → linked "PyTorch / TensorFlow / JAX" content tabs with their outputs."""
+"""Tagged notebook cells → linked content tabs, one per framework, with their outputs."""
 
 from __future__ import annotations
 
@@ -7,16 +7,16 @@ import textwrap
 from .execution import ExecutedNotebook
 from .loading import Site
 from .notebooks import snippet_cells
-from .rendering import code_fence, doc_link, render
-
-NOTEBOOK_DOC = "notebooks/{name}.ipynb"
+from . import urls
+from .rendering import code_fence, render
 
 
 def snippet_tabs(site: Site, executed: dict[str, ExecutedNotebook], notebook: str, snippet: str, page_src: str) -> str:
     """Markdown for one group of tabs; outputs come from the notebook's single cached execution."""
     source = site.notebooks[notebook]
     indices = source.snippets[snippet]
-    ordered = {framework.id: indices[framework.id] for framework in site.frameworks}
+    # A framework in preview may not have its cell yet: its tab is left out.
+    ordered = {framework.id: indices[framework.id] for framework in site.frameworks if framework.id in indices}
     cells = snippet_cells(executed[notebook].notebook, ordered)
     tabs = []
     for cell in cells:
@@ -33,5 +33,5 @@ def snippet_tabs(site: Site, executed: dict[str, ExecutedNotebook], notebook: st
         "snippet_tabs.md",
         tabs=tabs,
         notebook_title=source.title,
-        notebook_link=doc_link(page_src, NOTEBOOK_DOC.format(name=notebook)),
+        notebook_link=urls.doc_link(page_src, urls.notebook(notebook)),
     )

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from . import urls
 from .execution import ExecutedNotebook
 from .loading import Site
-from .matrix import MATRIX_URL, features_table, legend, matrix_rows
-from .rendering import compact_html, doc_link, page_url, relative_url, render
+from .matrix import features_table, legend, matrix_rows
+from .rendering import compact_html, render
 from .snippets import snippet_tabs
 from .versions import release_status_list, statuses_for
-
-TOPIC_DOC = "topics/{id}.md"
 
 
 def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str, page_src: str,
@@ -30,24 +29,24 @@ def topic_page(site: Site, executed: dict[str, ExecutedNotebook], topic_id: str,
         snippets=[(ref, snippet_tabs(site, executed, ref.notebook, ref.snippet, page_src)) for ref in topic.snippets],
         features_table=features_table(site, rows, page_src, on_matrix_page=False) if rows else "",
         legend=legend(site, rows, with_ids=False) if rows else "",
-        matrix_link=doc_link(page_src, "matrix.md"),
+        matrix_link=urls.doc_link(page_src, urls.MATRIX),
         measured=[(name, measured[name]()) for name in topic.measured_sections],
     )
 
 
 def at_a_glance(site: Site, topic, page_src: str) -> str:
-    """The short answer before the prose: one row per framework, badges linking to the legend."""
+    """The short answer before the prose: one row per framework (a framework in preview may have none yet),
+    badges linking to the legend."""
     levels = {level.id: level for level in site.levels.levels}
-    here = page_url(page_src)
-    rows = [(f, topic.at_a_glance.frameworks[f.id], levels[topic.at_a_glance.frameworks[f.id].level])
-            for f in site.frameworks]
+    glance = topic.at_a_glance.frameworks
+    rows = [(f, glance.get(f.id), levels[glance[f.id].level] if f.id in glance else None) for f in site.frameworks]
     return compact_html(render("at_a_glance.html", rows=rows, glance=topic.at_a_glance,
-                               legend_link=lambda level: relative_url(here, f"{MATRIX_URL}#legend-{level.id}")))
+                               legend_link=lambda level: urls.html_link(page_src, urls.legend(level.id))))
 
 
 def topic_index(site: Site, page_src: str) -> str:
     return render("topic_index.md", topics=[
-        (topic, doc_link(page_src, TOPIC_DOC.format(id=topic.id))) for topic in site.topics
+        (topic, urls.doc_link(page_src, urls.topic(topic.id))) for topic in site.topics
     ])
 
 
@@ -67,8 +66,8 @@ def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_
         ],
         # An HTML list: MkDocs' anchor check does not see ids inside raw HTML, so these are URL links
         # (tests/test_build.py checks every internal link and fragment of the built site).
-        feature_link=lambda row: relative_url(page_url(page_src), f"matrix/#{row.anchor}"),
-        topics=[(topic, doc_link(page_src, TOPIC_DOC.format(id=topic.id)), topic.positions[framework_id])
+        feature_link=lambda row: urls.html_link(page_src, urls.feature(row.feature.id)),
+        topics=[(topic, urls.doc_link(page_src, urls.topic(topic.id)), topic.positions.get(framework_id))
                 for topic in site.topics],
     )
 
@@ -76,14 +75,14 @@ def framework_page(site: Site, executed: dict[str, ExecutedNotebook], framework_
 def framework_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
     statuses = statuses_for(site, executed, [f.distribution for f in site.frameworks])
     return render("framework_index.md", frameworks=[
-        (f, doc_link(page_src, f"frameworks/{f.id}.md"), status) for f, status in zip(site.frameworks, statuses)])
+        (f, urls.doc_link(page_src, urls.framework(f.id)), status) for f, status in zip(site.frameworks, statuses)])
 
 
 def notebook_index(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
     embedded_in = {name: [t for t in site.topics if any(ref.notebook == name for ref in t.snippets)]
                    for name in site.notebooks}
     return render("notebook_index.md", notebooks=[
-        (source, doc_link(page_src, f"notebooks/{name}.ipynb"),
-         [(t, doc_link(page_src, TOPIC_DOC.format(id=t.id))) for t in embedded_in[name]])
+        (source, urls.doc_link(page_src, urls.notebook(name)),
+         [(t, urls.doc_link(page_src, urls.topic(t.id))) for t in embedded_in[name]])
         for name, source in site.notebooks.items()
     ])

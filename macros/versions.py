@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from .execution import ExecutedNotebook
 from .loading import Site
+from . import urls
 from .releases import ReleaseStatus, release_statuses
-from .rendering import compact_html, doc_link, page_url, relative_url, render
-
-VERSIONS_URL = "versions/"
+from .rendering import compact_html, render
 
 
 def executed_environment(executed: dict[str, ExecutedNotebook]) -> dict:
@@ -28,7 +27,7 @@ def release_status_list(site: Site, executed: dict[str, ExecutedNotebook], page_
     """The marker shown on topic and framework pages."""
     return compact_html(render("release_status.html", statuses=statuses_for(site, executed, distributions),
                                # Raw HTML: MkDocs rewrites only Markdown links, so this is the page's URL.
-                               versions_link=relative_url(page_url(page_src), VERSIONS_URL)))
+                               versions_link=urls.html_link(page_src, urls.VERSIONS)))
 
 
 def versions_page(site: Site, executed: dict[str, ExecutedNotebook], page_src: str) -> str:
@@ -45,7 +44,7 @@ def versions_page(site: Site, executed: dict[str, ExecutedNotebook], page_src: s
                for s in statuses if s.distribution not in framework_distributions],
         behind=[s for s in statuses if s.newer],
         notebooks=[
-            (site.notebooks[name].title, doc_link(page_src, f"notebooks/{name}.ipynb"),
+            (site.notebooks[name].title, urls.doc_link(page_src, urls.notebook(name)),
              nb.notebook.metadata["rosetta"]["cache_key"][:12])
             for name, nb in executed.items()
         ],

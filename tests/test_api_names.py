@@ -5,22 +5,21 @@ deprecation on access must be marked deprecated in data."""
 from __future__ import annotations
 
 import os
-from collections import Counter
-
 import pytest
 
-from macros.api_names import cited_names, resolve
+from macros.api_names import cited_names, import_aliases, resolve
 from macros.loading import load_site
 
 from conftest import ROOT
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 SITE = load_site(ROOT)
+ALIASES = import_aliases(SITE.frameworks)
 CITED = [
     (f"{category.id}/{feature.id}/{framework_id}", name, cell)
     for category in SITE.categories for feature in category.features
     for framework_id, cell in feature.cells.items() if cell.api
-    for name in cited_names(cell.api)
+    for name in cited_names(cell.api, ALIASES)
 ]
 
 
@@ -30,7 +29,7 @@ def test_there_are_api_names_to_check():
 
 @pytest.mark.parametrize("where, name, cell", CITED, ids=[f"{w}:{n}" for w, n, _ in CITED])
 def test_cited_api_resolves(where, name, cell):
-    result = resolve(name, cell.package)
+    result = resolve(name, ALIASES, cell.package)
     assert result.status != "unresolved", (
         f"data/features/{where.split('/')[0]}.yml: {where}: `{name}` does not resolve ({result.detail}) — "
         "fix the name, or set `package:` to the pip distribution it lives in")
@@ -39,11 +38,10 @@ def test_cited_api_resolves(where, name, cell):
             f"{where}: `{name}` warns '{result.deprecation_warning[:120]}' — mark the cell deprecated")
 
 
-def test_report_resolution_counts(capsys):
-    counts = Counter(resolve(name, cell.package).status for _, name, cell in CITED)
-    deprecated = sum(1 for _, _, cell in CITED if cell.deprecation)
-    with capsys.disabled():
-        print(f"\nAPI names: {dict(counts)}; cited in deprecated cells: {deprecated}")
+def test_aliases_come_from_the_frameworks_import_lines():
+    framework = SITE.frameworks[0].model_copy(update={"imports": ["import a.b as ab", "from c import d", "import e"]})
+    assert import_aliases([framework]) == {"np": "numpy", "ab": "a.b", "d": "c.d"}
+    assert cited_names("`ab.f` or `d.g(x)` and Plain.text", {"ab": "a.b", "d": "c.d"}) == ["ab.f", "d.g"]
 
 
 def test_only_a_warning_naming_the_api_counts_as_its_deprecation(monkeypatch):
@@ -59,5 +57,5 @@ def test_only_a_warning_naming_the_api_counts_as_its_deprecation(monkeypatch):
             return lambda: None
 
     monkeypatch.setitem(sys.modules, "fakepkg", Package("fakepkg"))
-    assert resolve("fakepkg.new_api").deprecation_warning == ""
-    assert "old_api" in resolve("fakepkg.old_api").deprecation_warning
+    assert resolve("fakepkg.new_api", {}).deprecation_warning == ""
+    assert "old_api" in resolve("fakepkg.old_api", {}).deprecation_warning

@@ -9,8 +9,14 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
+from macros import urls
+from macros.loading import load_site
+
 from conftest import ROOT
 from searching import search
+
+SITE = load_site(ROOT)
+LAST = SITE.frameworks[-1]  # the last column: choosing it changes every tab group's default
 
 CHROMIUM = "/usr/bin/chromium"
 # Keep Chromium off the network entirely: no update checks, no sync, no first-run fetches.
@@ -105,22 +111,23 @@ def selected_tabs(page) -> list[str]:
         " return set.querySelector(`label[for='${input.id}']`).textContent.trim(); })")
 
 
-def test_choosing_jax_switches_every_tab_group_and_is_remembered(page, site_url):
+def test_choosing_a_framework_switches_every_tab_group_and_is_remembered(page, site_url):
     page.goto(site_url + "topics/automatic-differentiation/")
     assert len(selected_tabs(page)) >= 2
-    page.locator(".tabbed-set").first.locator("label", has_text="JAX").click()
-    assert set(selected_tabs(page)) == {"JAX"}
+    page.locator(".tabbed-set").first.locator("label", has_text=LAST.name).click()
+    assert set(selected_tabs(page)) == {LAST.name}
     page.locator("nav.md-nav a[href$='topics/graph-compilation/']").first.click()  # instant navigation
     page.wait_for_url("**/topics/graph-compilation/")
     page.wait_for_selector(".tabbed-set")
-    assert set(selected_tabs(page)) == {"JAX"}
+    assert set(selected_tabs(page)) == {LAST.name}
     page.goto(site_url + "topics/training-a-model/")  # a full page load keeps the choice too
-    assert set(selected_tabs(page)) == {"JAX"}
+    assert set(selected_tabs(page)) == {LAST.name}
 
 
 @pytest.mark.parametrize("path", ["", "matrix/", "topics/automatic-differentiation/", "notebooks/autograd/",
                                   "topics/performance/", "claims/", "decision-guide/", "rosetta/layers/",
-                                  "migration/pytorch-to-jax/", "versions/", "frameworks/jax/"])
+                                  urls.page_url(urls.migration(SITE.migrations[0].id)), "versions/",
+                                  urls.page_url(urls.framework(LAST.id))])
 def test_axe_core_finds_no_violations(page, site_url, path):
     page.goto(site_url + path)
     page.add_script_tag(path=str(AXE))
@@ -146,12 +153,12 @@ def visible_rows(page) -> int:
 
 def test_matrix_filters_and_column_order_follow_the_reader(page, site_url):
     page.goto(site_url + "topics/automatic-differentiation/")
-    page.locator(".tabbed-set").first.locator("label", has_text="JAX").click()  # the reader's framework
+    page.locator(".tabbed-set").first.locator("label", has_text=LAST.name).click()  # the reader's framework
     page.goto(site_url + "matrix/")
     total = visible_rows(page)
     first_columns = page.eval_on_selector_all(
         "table.rosetta-matrix thead tr", "rows => rows.map(r => r.querySelector('[data-framework]').textContent)")
-    assert set(first_columns) == {"JAX"}, "the chosen framework's column comes first"
+    assert set(first_columns) == {LAST.name}, "the chosen framework's column comes first"
     page.select_option("form.rosetta-matrix-controls select[name=category]", "serving")
     serving = visible_rows(page)
     assert 0 < serving < total

@@ -7,17 +7,19 @@ from pathlib import Path
 
 import pytest
 
+from macros.checks import FrameworkIds
 from macros.errors import NotebookError
+from macros.loading import load_frameworks
 from macros.execution import cache_key, execute_all
 from macros.notebooks import read_notebook_source
 
 from conftest import ROOT, copy_project, run_build
 
-FRAMEWORKS = {"pytorch", "tensorflow", "jax"}
-SMALL_NOTEBOOK = '''# %% [markdown]
+FRAMEWORKS = FrameworkIds(load_frameworks(ROOT))
+SMALL_NOTEBOOK = f'''# %% [markdown]
 # # Small
 
-# %% tags=["pytorch", "sum"]
+# %% tags=["{sorted(FRAMEWORKS)[0]}", "sum"]
 import numpy as np
 print(np.arange(4).sum())
 '''

@@ -10,21 +10,23 @@ import sys
 import yaml
 from conftest import ROOT
 
-from macros.models import BenchmarkRun
+from benchmarks.harness import MODELS, TASKS
+from benchmarks.run import workers
+from macros.loading import load_frameworks
+from macros.measurements import BenchmarkRun
 
-EXPECTED_VARIANTS = {
-    ("pytorch", "eager"), ("pytorch", "torch.compile"),
-    ("tensorflow", "eager"), ("tensorflow", "tf.function"), ("tensorflow", "tf.function + XLA"),
-    ("jax", "eager"), ("jax", "jax.jit"),
-}
-MODELS = ("mlp", "cnn", "lstm", "transformer-block")
-TASKS = ("training-step", "inference")
+FRAMEWORKS = load_frameworks(ROOT)
+WORKERS = workers(FRAMEWORKS)
+
+
+def test_every_framework_out_of_preview_has_a_worker():
+    assert {f.id for f in FRAMEWORKS if not f.preview} <= set(WORKERS)
 
 
 def test_smoke_run_measures_every_model_task_and_variant(tmp_path):
     output = tmp_path / "smoke.yml"
     result = subprocess.run(
-        [sys.executable, "-m", "macros.framework_benchmarks", "--mode", "smoke", "--output", str(output)],
+        [sys.executable, "-m", "benchmarks", "--mode", "smoke", "--output", str(output)],
         cwd=ROOT, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"}, capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-4000:]
@@ -32,14 +34,16 @@ def test_smoke_run_measures_every_model_task_and_variant(tmp_path):
     run = BenchmarkRun.model_validate(yaml.safe_load(output.read_text(encoding="utf-8")))
     assert (run.id, run.mode) == ("smoke", "smoke")
     assert set(run.sizes) == set(MODELS)
-    for key in ("cpu_model", "cpu_count", "torch", "tensorflow-cpu", "keras", "jax", "jaxlib", "numpy",
-                "torch_num_threads", "tf_intra_op_threads", "tf_inter_op_threads"):
+    for key in ("cpu_model", "cpu_count", "numpy", *(f.distribution for f in FRAMEWORKS)):
         assert key in run.environment, key
+    for framework_id in WORKERS:
+        assert f"{framework_id}_compiler_startup_ms" in run.environment, framework_id
 
     measured = [(t.model, t.task, t.framework, t.variant) for t in run.timings]
+    variants = [(framework_id, variant) for framework_id, worker in WORKERS.items() for variant, _ in worker.VARIANTS]
     expected = {(model, task, framework, variant)
-                for model, task, (framework, variant) in itertools.product(MODELS, TASKS, EXPECTED_VARIANTS)}
-    assert len(measured) == len(set(measured)) == 56
+                for model, task, (framework, variant) in itertools.product(MODELS, TASKS, variants)}
+    assert len(measured) == len(set(measured)) == len(expected) >= 40
     assert set(measured) == expected
     for timing in run.timings:
         assert timing.median_ms > 0 and timing.first_call_ms > 0, timing

@@ -13,8 +13,9 @@ import yaml
 from macros.errors import ERROR_BATCH_LIMIT, SiteInputError
 from macros.loading import load_site
 
-from test_data_errors import (TODAY, any_topic, edit, errors_of, feature_files, first_cell, project,  # noqa: F401
-                              rel, test_broken_input_names_file_key_path_and_fix as check_case)
+from data_editing import (TODAY, any_topic, edit, errors_of, feature_files, first_cell, project,  # noqa: F401
+                          rel)
+from test_data_errors import test_broken_input_names_file_key_path_and_fix as check_case
 
 BENCHMARK = "data/benchmarks/cpu-2026-11-22.yml"
 TENSORS = "notebooks/tensors.py"

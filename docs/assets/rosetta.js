@@ -68,7 +68,7 @@
           total += 1;
           var show = (!category || row.dataset.category === category)
             && (!level || (" " + row.dataset.levels + " ").indexOf(" " + level + " ") >= 0)
-            && (!differencesOnly || ["none", "names-differ"].indexOf(row.dataset.difference) < 0);
+            && (!differencesOnly || row.dataset.trap === "true");  // trap: see data/difference_kinds.yml
           row.hidden = !show;
           if (show) { visible += 1; shown += 1; }
         });
