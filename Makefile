@@ -39,10 +39,10 @@ test: setup chromium
 # land in the content-keyed cache (ROSETTA_CACHE_DIR or .cache/); `make merge-caches CACHES="a b c"` joins them.
 SHARD ?= 1/1
 execute: setup
-	$(PYTHON) -m macros.sharding execute --shard $(SHARD)
+	$(PYTHON) -m sitebuild.sharding execute --shard $(SHARD)
 
 merge-caches: setup
-	$(PYTHON) -m macros.sharding merge $${ROSETTA_CACHE_DIR:-.cache} $(CACHES)
+	$(PYTHON) -m sitebuild.sharding merge $${ROSETTA_CACHE_DIR:-.cache} $(CACHES)
 
 # The offline edition: the site with Material's offline plugin and lunr search, zipped (hooks/offline.py).
 # A later `make build` copies it into the site and links it from the home page.
@@ -67,7 +67,7 @@ measure: setup
 	$(PYTHON) -m benchmarks --mode full --output data/benchmarks/cpu-$$(date -u +%F).yml
 
 schema: setup
-	$(PYTHON) -m macros.schema
+	$(PYTHON) -m content.schema
 
 # Releases on the package index (PIP_INDEX_URL, else PyPI) newer than the histories in data/; offline it says so.
 releases: $(PYTHON_STAMP)

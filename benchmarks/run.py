@@ -20,9 +20,9 @@ from typing import Any
 
 import yaml
 
-from macros.loading import load_frameworks
-from macros.measurements import BenchmarkRun
-from macros.models import Framework
+from content.loading import load_frameworks
+from content.measurements import BenchmarkRun
+from content.models import Framework
 
 from . import __doc__ as HARNESS_DOC
 from .harness import MODELS, SIZES, TASKS, describe_sizes

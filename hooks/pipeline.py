@@ -26,18 +26,19 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 
 import mkdocs.commands.serve  # noqa: E402
 
-from macros import publishing, urls  # noqa: E402
-from macros.build_cache import cache_dir, load_site_cached  # noqa: E402
-from macros.errors import SiteInputError, SiteInputErrors  # noqa: E402
-from macros.html_checks import check_site_html  # noqa: E402
-from macros.execution import ExecutedNotebook, execute_all, execution_limits, tracked_distributions  # noqa: E402
-from macros.loading import Site  # noqa: E402
+from macros import urls  # noqa: E402
+from sitebuild import publishing  # noqa: E402
+from sitebuild.build_cache import cache_dir, load_site_cached  # noqa: E402
+from content.errors import SiteInputError, SiteInputErrors  # noqa: E402
+from sitebuild.html_checks import check_site_html  # noqa: E402
+from sitebuild.execution import ExecutedNotebook, execute_all, execution_limits, tracked_distributions  # noqa: E402
+from content.loading import Site  # noqa: E402
 from macros.notebook_pages import slim_notebook_html  # noqa: E402
 from macros.pages import generated_pages, navigation  # noqa: E402
-from macros.releases import check_against_environment  # noqa: E402
+from content.releases import check_against_environment  # noqa: E402
 from macros.stylesheet import VOCABULARY_CSS, vocabulary_css  # noqa: E402
-from macros.render_cache import RenderCache, configuration_digest  # noqa: E402
-from macros.reproducible import data_epoch, normalise_notebook, publishable_notebook  # noqa: E402
+from sitebuild.render_cache import RenderCache, configuration_digest  # noqa: E402
+from sitebuild.reproducible import data_epoch, normalise_notebook, publishable_notebook  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
 

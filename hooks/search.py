@@ -25,7 +25,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's build code, as in pipeline.py
-from macros.build_cache import cache_dir, digest_files, reuse_folder  # noqa: E402
+from sitebuild.build_cache import cache_dir, digest_files, reuse_folder  # noqa: E402
 
 ENGINES = ("pagefind", "lunr")
 PAGEFIND_WORKER = "assets/search-worker.js"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .loading import Site
-from .models import Evidence, Reason
+from content.loading import Site
+from content.models import Evidence, Reason
 from . import urls
 from .rendering import compact_html, render, source_label
 

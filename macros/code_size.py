@@ -10,7 +10,7 @@ import io
 import tokenize
 from dataclasses import dataclass
 
-from .loading import Site
+from content.loading import Site
 from .rendering import render
 
 _IGNORED = {tokenize.COMMENT, tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT,

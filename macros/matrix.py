@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import urls
-from .loading import Site
-from .models import Feature, FeatureCategory, FeatureCell, Framework
-from .vocabularies import SupportLevel
+from content.loading import Site
+from content.models import Feature, FeatureCategory, FeatureCell, Framework
+from content.vocabularies import SupportLevel
 from .rendering import compact_html, render
 
 

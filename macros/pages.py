@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import urls
-from .loading import Site
+from content.loading import Site
 from .rendering import TEMPLATES
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .measurements import Timing
-from .models import Framework
+from content.measurements import Timing
+from content.models import Framework
 from .rendering import compact_html, render
 
 MODELS = ("mlp", "cnn", "lstm", "transformer-block")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import urls
-from .api_names import cited_names, expand_alias, import_aliases
-from .loading import Site
-from .models import RosettaCategory, RosettaRow
-from .vocabularies import DifferenceKind
+from content.api_names import cited_names, expand_alias, import_aliases
+from content.loading import Site
+from content.models import RosettaCategory, RosettaRow
+from content.vocabularies import DifferenceKind
 from .rendering import compact_html, render
 
 

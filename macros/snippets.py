@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import textwrap
 
-from .execution import ExecutedNotebook
-from .loading import Site
-from .notebooks import snippet_cells
+from sitebuild.execution import ExecutedNotebook
+from content.loading import Site
+from content.notebooks import snippet_cells
 from . import urls
 from .rendering import code_fence, render
 

@@ -6,7 +6,7 @@ properties, so a colour is stated once, in data, next to the label it belongs to
 
 from __future__ import annotations
 
-from .loading import Site
+from content.loading import Site
 from .rendering import render
 
 VOCABULARY_CSS = "assets/vocabulary.css"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from . import urls
-from .execution import ExecutedNotebook
-from .loading import Site
+from sitebuild.execution import ExecutedNotebook
+from content.loading import Site
 from .matrix import features_table, legend, matrix_rows
 from .rendering import compact_html, render
 from .snippets import snippet_tabs

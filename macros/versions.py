@@ -3,10 +3,10 @@ and the release histories in data/ (data/frameworks/*.yml, data/tools/*.yml)."""
 
 from __future__ import annotations
 
-from .execution import ExecutedNotebook
-from .loading import Site
+from sitebuild.execution import ExecutedNotebook
+from content.loading import Site
 from . import urls
-from .releases import ReleaseStatus, release_statuses
+from content.releases import ReleaseStatus, release_statuses
 from .rendering import compact_html, render
 
 

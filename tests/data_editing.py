@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.errors import DataError, NotebookError, SiteInputError, SiteInputErrors
-from macros.loading import load_frameworks, load_site
+from content.errors import DataError, NotebookError, SiteInputError, SiteInputErrors
+from content.loading import load_frameworks, load_site
 
 from conftest import ROOT
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import os
 import pytest
 
-from macros.api_names import cited_names, import_aliases, resolve
-from macros.loading import load_site
+from content.api_names import cited_names, import_aliases, resolve
+from content.loading import load_site
 
 from conftest import ROOT
 

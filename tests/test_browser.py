@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import sync_playwright
 
 from macros import urls
-from macros.loading import load_site
+from content.loading import load_site
 
 from conftest import ROOT
 from searching import search
@@ -181,7 +181,7 @@ def test_matrix_reads_in_full_without_javascript(browser, site_url):
     rows = page.eval_on_selector_all("table.rosetta-matrix tbody tr", "rows => rows.length")
     hidden_form = page.locator("form.rosetta-matrix-controls").is_hidden()
     context.close()
-    from macros.loading import load_site
+    from content.loading import load_site
     assert rows == sum(len(c.features) for c in load_site(ROOT).categories)
     assert hidden_form, "controls that need JavaScript are not shown without it"
 
@@ -199,7 +199,7 @@ def shown_claims(page) -> list[dict]:
 
 
 def test_claims_filter_by_verdict_and_article(page, site_url):
-    from macros.loading import load_site
+    from content.loading import load_site
     site = load_site(ROOT)
     page.goto(site_url + "claims/")
     assert len(shown_claims(page)["rows"]) == len(site.claims)
@@ -226,7 +226,7 @@ def test_claims_filter_by_verdict_and_article(page, site_url):
 
 
 def test_claims_table_reads_in_full_without_javascript(browser, site_url):
-    from macros.loading import load_site
+    from content.loading import load_site
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(site_url + "claims/")

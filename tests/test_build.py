@@ -16,9 +16,9 @@ from markupsafe import escape
 from packaging.version import Version
 
 from macros import urls
-from macros.loading import load_site
-from macros.notebooks import snippet_cells
-from macros.releases import release_statuses
+from content.loading import load_site
+from content.notebooks import snippet_cells
+from content.releases import release_statuses
 
 from conftest import ROOT
 

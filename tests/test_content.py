@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 
-from macros.loading import load_site
+from content.loading import load_site
 
 from conftest import ROOT
 
@@ -24,7 +24,7 @@ def test_keras_appears_as_a_route():
 
 def test_every_question_family_has_a_topic_page():
     # The per-topic minimums (timeline, verdict, sources, glance, questions) are the build's rules: see
-    # macros/models.py and the refusals in tests/test_data_errors.py.
+    # content/models.py and the refusals in tests/test_data_errors.py.
     assert len(SITE.topics) >= 28
 
 

@@ -13,10 +13,10 @@ import pytest
 import yaml
 from packaging.version import Version
 
-from macros.errors import DataError
-from macros.execution import installed_versions, tracked_distributions
-from macros.loading import load_site
-from macros.releases import check_against_environment
+from content.errors import DataError
+from sitebuild.execution import installed_versions, tracked_distributions
+from content.loading import load_site
+from content.releases import check_against_environment
 
 from conftest import ROOT, copy_project, run_build
 from data_editing import (FIRST, LAST, TODAY, assert_refused, claim_files, edit, feature_files, first_cell, rel,

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from macros.checks import FrameworkIds
-from macros.errors import NotebookError
-from macros.loading import load_frameworks
-from macros.execution import cache_key, execute_all
-from macros.notebooks import read_notebook_source
+from content.checks import FrameworkIds
+from content.errors import NotebookError
+from content.loading import load_frameworks
+from sitebuild.execution import cache_key, execute_all
+from content.notebooks import read_notebook_source
 
 from conftest import ROOT, copy_project, run_build
 

@@ -12,10 +12,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from macros.errors import NotebookError
-from macros.execution import ExecutionLimits, execute_all, execution_limits
-from macros.notebook_safety import safe_notebook
-from macros.notebooks import read_notebook_source
+from content.errors import NotebookError
+from sitebuild.execution import ExecutionLimits, execute_all, execution_limits
+from sitebuild.notebook_safety import safe_notebook
+from content.notebooks import read_notebook_source
 
 from conftest import ROOT
 

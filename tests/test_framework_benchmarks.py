@@ -12,8 +12,8 @@ from conftest import ROOT
 
 from benchmarks.harness import MODELS, TASKS
 from benchmarks.run import workers
-from macros.loading import load_frameworks
-from macros.measurements import BenchmarkRun
+from content.loading import load_frameworks
+from content.measurements import BenchmarkRun
 
 FRAMEWORKS = load_frameworks(ROOT)
 WORKERS = workers(FRAMEWORKS)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from macros.errors import ERROR_BATCH_LIMIT, SiteInputError
-from macros.loading import load_site
+from content.errors import ERROR_BATCH_LIMIT, SiteInputError
+from content.loading import load_site
 
 from data_editing import (TODAY, any_topic, edit, errors_of, feature_files, first_cell, project,  # noqa: F401
                           rel)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from macros.html_checks import duplicate_id_problems, notebook_page_problems
+from sitebuild.html_checks import duplicate_id_problems, notebook_page_problems
 
 NOTEBOOK = '''# %% [markdown]
 # # Links

@@ -9,13 +9,13 @@ import nbformat
 import pytest
 
 from macros.audit import claims_audit
-from macros.execution import ExecutedNotebook
-from macros.loading import Site
+from sitebuild.execution import ExecutedNotebook
+from content.loading import Site
 from macros.matrix import features_table, legend, levels_used, matrix_page, matrix_rows
-from macros.models import Claim, Feature, FeatureCategory, FeatureCell, Framework, SeedArticle, Topic
-from macros.vocabularies import (ClaimVerdicts, DifferenceKind, DifferenceKinds, SupportLevel, SupportLevels,
+from content.models import Claim, Feature, FeatureCategory, FeatureCell, Framework, SeedArticle, Topic
+from content.vocabularies import (ClaimVerdicts, DifferenceKind, DifferenceKinds, SupportLevel, SupportLevels,
                                  VocabularyTerm)
-from macros.notebooks import NotebookSource, snippet_index
+from content.notebooks import NotebookSource, snippet_index
 from macros.rendering import code_fence, compact_html, inline_text, source_label
 from macros.urls import doc_link, html_link, page_url, relative_url
 from macros.snippets import snippet_tabs
@@ -244,7 +244,7 @@ def test_code_size_counts_code_lines_and_tokens_not_comments():
 
 
 def test_bar_chart_is_titled_svg_with_one_bar_per_timing(site):
-    from macros.measurements import Timing
+    from content.measurements import Timing
     from macros.performance import bar_chart
 
     timings = [Timing(model="mlp", task="inference", framework=f, variant=v, compiled=c, median_ms=m, p25_ms=m * .9,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import yaml
 
-from macros.loading import load_frameworks, load_rosetta
-from macros.checks import FrameworkIds
-from macros.rosetta import disagreement, run
+from content.loading import load_frameworks, load_rosetta
+from content.checks import FrameworkIds
+from content.rosetta import disagreement, run
 
 from conftest import ROOT, copy_project, run_build
 

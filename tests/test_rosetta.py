@@ -7,9 +7,9 @@ from collections import Counter
 
 import pytest
 
-from macros.checks import FrameworkIds
-from macros.loading import load_frameworks, load_rosetta
-from macros.rosetta import disagreement, run
+from content.checks import FrameworkIds
+from content.loading import load_frameworks, load_rosetta
+from content.rosetta import disagreement, run
 
 from conftest import ROOT
 

@@ -1,6 +1,6 @@
 """The editor schemas in data/schema/ are generated from the models and must not go stale."""
 
-from macros.schema import SCHEMA_DIR, SCHEMAS, schema_text
+from content.schema import SCHEMA_DIR, SCHEMAS, schema_text
 
 
 def test_committed_schemas_match_the_models():

@@ -16,7 +16,7 @@ import sys
 import pytest
 
 from conftest import BUILD_ENVIRONMENT, ROOT
-from macros.sharding import parse_shard, shard_names
+from sitebuild.sharding import parse_shard, shard_names
 
 SHARDS = 3
 

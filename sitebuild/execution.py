@@ -26,10 +26,10 @@ from pathlib import Path
 
 import nbformat
 
-from .errors import NotebookError
-from .models import Framework, Tool
+from content.errors import NotebookError
+from content.models import Framework, Tool
 from .notebook_safety import DEFAULT_CELL_OUTPUT_LIMIT, safe_notebook
-from .notebooks import NotebookSource
+from content.notebooks import NotebookSource
 
 # Bump when the way notebooks are executed or post-processed changes.
 EXECUTION_FORMAT = "1"
@@ -98,7 +98,7 @@ def execution_limits(config) -> ExecutionLimits:
 
 # Project files a notebook must never change (it runs in a scratch copy of its folder); checked
 # after each execution.
-TRACKED_PARTS = ("data", "notebooks", "docs", "macros", "hooks", "overrides", "mkdocs.yml")
+TRACKED_PARTS = ("data", "notebooks", "docs", "content", "sitebuild", "macros", "hooks", "overrides", "mkdocs.yml")
 
 
 def tracked_files(root: Path) -> dict[str, tuple[int, int]]:

@@ -18,12 +18,12 @@ from pathlib import Path
 
 import pydantic
 
-from .loading import Site, load_site
+from content.loading import Site, load_site
 
 # Bump when what is pickled changes shape in a way the code digest below would not notice.
 SITE_CACHE_FORMAT = "1"
 # Everything load_site reads or validates with: data, notebook sources, and the code that checks them.
-SITE_INPUTS = ("data", "notebooks", "macros")
+SITE_INPUTS = ("data", "notebooks", "content", "macros")
 
 _in_process: dict[str, Site] = {}  # `mkdocs serve` rebuilds in one process: skip even the unpickling
 

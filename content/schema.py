@@ -1,4 +1,4 @@
-"""Generate data/schema/*.schema.json from the typed models: `python -m macros.schema`.
+"""Generate data/schema/*.schema.json from the typed models: `python -m content.schema`.
 
 tests/test_schema.py regenerates them and fails when the committed files are stale.
 """
@@ -34,7 +34,7 @@ SCHEMA_DIR = Path(__file__).resolve().parent.parent / "data" / "schema"
 def schema_text(model) -> str:
     schema = model.model_json_schema()
     source = model.__module__.replace(".", "/") + ".py"
-    schema["$comment"] = f"Generated from {source} ({model.__name__}) by `python -m macros.schema`; do not edit."
+    schema["$comment"] = f"Generated from {source} ({model.__name__}) by `python -m content.schema`; do not edit."
     return json.dumps(schema, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
 
 

@@ -17,7 +17,7 @@ import re
 import nbformat
 import nh3
 
-from .errors import NotebookError
+from content.errors import NotebookError
 
 DEFAULT_CELL_OUTPUT_LIMIT = 1_000_000
 SAFE_MIME_TYPES = ("text/plain", "image/png", "image/jpeg")

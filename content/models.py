@@ -1,6 +1,6 @@
 """Typed models of everything under data/: the single source of the data's shape.
 
-The JSON Schemas in data/schema/ are generated from these classes (`python -m macros.schema`), so
+The JSON Schemas in data/schema/ are generated from these classes (`python -m content.schema`), so
 an editor's completion, the build's validation and the tests all read the same definition.
 """
 

@@ -1,7 +1,7 @@
 """Execute the notebooks in shards (one CI runner each) and merge the shards' caches for one build.
 
-    python -m macros.sharding execute --shard 2/3     # `make execute SHARD=2/3`
-    python -m macros.sharding merge .cache shard-1 shard-2 shard-3
+    python -m sitebuild.sharding execute --shard 2/3     # `make execute SHARD=2/3`
+    python -m sitebuild.sharding merge .cache shard-1 shard-2 shard-3
 
 A shard executes its share of the notebooks into the content-keyed cache (ROSETTA_CACHE_DIR, or .cache/)
 exactly as a build would, skipping those already cached for the same inputs. Merged, the caches hold every
@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 
 from .build_cache import cache_dir
-from .errors import SiteInputError
+from content.errors import SiteInputError
 from .execution import execute_all, tracked_distributions
-from .loading import load_site
+from content.loading import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_CACHE = "notebooks"  # the folder execute_all writes inside a cache directory
@@ -64,7 +64,7 @@ def execute_shard(root: Path, index: int, count: int, cache: Path, workers: int 
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m macros.sharding", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m sitebuild.sharding", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     execute = commands.add_parser("execute", help="execute one shard of the notebooks into the cache")
     execute.add_argument("--shard", default="1/1", help="INDEX/COUNT, e.g. 2/3 (default: all notebooks)")

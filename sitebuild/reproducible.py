@@ -15,7 +15,7 @@ from pathlib import Path
 
 import nbformat
 
-from .loading import Site
+from content.loading import Site
 
 # Facts about one run, kept in the cache's copy of a notebook but not in the published one.
 RUN_FACTS = ("executed_at", "seconds")
