@@ -60,6 +60,11 @@ class Tool(_Strict):
     id: Identifier = Field(description="The pip distribution name, e.g. `orbax-checkpoint`.")
     framework: Identifier | None = Field(default=None, description="Framework id it belongs with, if any.")
     purpose: PlainText = Field(description="What the site uses it for, in a few words.")
+    runs_in: Literal["notebooks", "build", "tests"] = Field(
+        default="notebooks",
+        description="Where it runs. `notebooks`: its version keys every notebook's cache and the executing kernel "
+                    "reports it. `build` or `tests`: the build process reports it, and a new release re-executes "
+                    "nothing.")
     releases: list[Release] = Field(min_length=1)
 
 

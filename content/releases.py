@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from .errors import DataError
@@ -119,3 +121,17 @@ def check_against_environment(site, distributions: dict[str, str | None]) -> Non
     for path, name, distribution, releases in histories:
         status = release_status(name, distribution, releases, distributions.get(distribution))
         check_executed_in_history(path, releases, status)
+
+
+def check_installs_shown(site, requirements_text: str, display_path: str = "requirements.txt") -> None:
+    """Every package the project installs by name has a release history, so the versions page shows it."""
+    shown = {canonicalize_name(distribution) for _, _, distribution, _ in _histories(site)}
+    for number, line in enumerate(requirements_text.splitlines(), start=1):
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-"):  # options such as `-r other.txt`
+            continue
+        name = canonicalize_name(Requirement(line).name)
+        if name not in shown:
+            raise DataError(display_path, f"line {number}", f"`{name}` is installed by the project but the "
+                            "versions page does not show it", f"create data/tools/{name}.yml with `id`, `purpose`, "
+                            "`runs_in` and `releases` (`make releases` prints the entries)")

@@ -31,11 +31,12 @@ from sitebuild import publishing  # noqa: E402
 from sitebuild.build_cache import cache_dir, load_site_cached  # noqa: E402
 from content.errors import SiteInputError, SiteInputErrors  # noqa: E402
 from sitebuild.html_checks import check_site_html  # noqa: E402
-from sitebuild.execution import ExecutedNotebook, execute_all, execution_limits, tracked_distributions  # noqa: E402
+from sitebuild.execution import (  # noqa: E402
+    ExecutedNotebook, execute_all, execution_limits, site_environment, tracked_distributions)
 from content.loading import Site  # noqa: E402
 from macros.notebook_pages import slim_notebook_html  # noqa: E402
 from macros.pages import generated_pages, navigation  # noqa: E402
-from content.releases import check_against_environment  # noqa: E402
+from content.releases import check_against_environment, check_installs_shown  # noqa: E402
 from macros.stylesheet import VOCABULARY_CSS, vocabulary_css  # noqa: E402
 from sitebuild.render_cache import RenderCache, configuration_digest  # noqa: E402
 from sitebuild.reproducible import data_epoch, normalise_notebook, publishable_notebook  # noqa: E402
@@ -115,7 +116,9 @@ def on_config(config):
                                workers=int(os.environ.get("ROSETTA_WORKERS", "2")), log=log.info,
                                limits=execution_limits(config))
         if executed:  # every execution shares one environment (its versions are part of each cache key)
-            check_against_environment(site, next(iter(executed.values())).environment["distributions"])
+            check_against_environment(site, site_environment(
+                site.tools, next(iter(executed.values())).environment["distributions"]))
+            check_installs_shown(site, (root / "requirements.txt").read_text(encoding="utf-8"))
     except SiteInputError as error:
         # One line per error, no traceback: each names the file, the key path and the fix. The cause
         # stays attached for `mkdocs serve`, which shows every line in the browser.

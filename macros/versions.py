@@ -3,7 +3,7 @@ and the release histories in data/ (data/frameworks/*.yml, data/tools/*.yml)."""
 
 from __future__ import annotations
 
-from sitebuild.execution import ExecutedNotebook
+from sitebuild.execution import ExecutedNotebook, site_environment
 from content.loading import Site
 from . import urls
 from content.releases import ReleaseStatus, release_statuses
@@ -18,7 +18,7 @@ def executed_environment(executed: dict[str, ExecutedNotebook]) -> dict:
 def statuses_for(site: Site, executed: dict[str, ExecutedNotebook],
                  distributions: list[str] | None = None) -> list[ReleaseStatus]:
     """Release status of the named distributions (all frameworks and tools when None), in data order."""
-    every = release_statuses(site, executed_environment(executed)["distributions"])
+    every = release_statuses(site, site_environment(site.tools, executed_environment(executed)["distributions"]))
     return list(every.values()) if distributions is None else [every[name] for name in distributions]
 
 
@@ -40,8 +40,9 @@ def versions_page(site: Site, executed: dict[str, ExecutedNotebook], page_src: s
         "versions.md",
         environment=environment,
         frameworks=[s for s in statuses if s.distribution in framework_distributions],
-        tools=[(s, names.get(framework_of[s.distribution]), next(t for t in site.tools if t.id == s.distribution))
-               for s in statuses if s.distribution not in framework_distributions],
+        tools=[(s, names.get(framework_of[s.distribution]), tool)
+               for s in statuses if s.distribution not in framework_distributions
+               for tool in [next(t for t in site.tools if t.id == s.distribution)]],
         behind=[s for s in statuses if s.newer],
         notebooks=[
             (site.notebooks[name].title, urls.doc_link(page_src, urls.notebook(name)),

@@ -48,8 +48,15 @@ MINIMAL_DISTRIBUTIONS = ("numpy",)
 
 def tracked_distributions(frameworks: Iterable[Framework], tools: Iterable[Tool]) -> tuple[str, ...]:
     """Distributions whose version changes what a notebook prints: each framework's (data/frameworks/) and every
-    package run beside them (data/tools/). Part of the cache key; shown on the versions page."""
-    return tuple(dict.fromkeys([f.distribution for f in frameworks] + [t.id for t in tools]))
+    package run in the notebooks (data/tools/ with `runs_in: notebooks`). Part of the cache key."""
+    return tuple(dict.fromkeys([f.distribution for f in frameworks]
+                               + [t.id for t in tools if t.runs_in == "notebooks"]))
+
+
+def site_environment(tools: Iterable[Tool], executed_distributions: dict[str, str | None]) -> dict[str, str | None]:
+    """Every package the versions page shows: the notebooks' as the executing kernel reported them, the build's
+    and the tests' as this process finds them (the same environment, but they change no notebook output)."""
+    return {**executed_distributions, **installed_versions(tuple(t.id for t in tools if t.runs_in != "notebooks"))}
 
 
 # Runs inside the kernel after the notebook, so the versions shown are those that produced the outputs.

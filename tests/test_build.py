@@ -19,6 +19,7 @@ from macros import urls
 from content.loading import load_site
 from content.notebooks import snippet_cells
 from content.releases import release_statuses
+from sitebuild.execution import site_environment
 
 from conftest import ROOT
 
@@ -172,7 +173,7 @@ def _status_items(html: str) -> dict[str, str]:
 
 def test_topic_and_framework_pages_say_what_executed_and_which_newer_release_did_not(site_dir):
     environment = nbformat.read(site_dir / "notebooks/tensors/tensors.ipynb", as_version=4).metadata["rosetta"]["environment"]
-    statuses = release_statuses(SITE, environment["distributions"])
+    statuses = release_statuses(SITE, site_environment(SITE.tools, environment["distributions"]))
     pages = {f"topics/{t.id}": [f.distribution for f in SITE.frameworks] for t in SITE.topics}
     pages |= {f"frameworks/{f.id}": [f.distribution] + [t.id for t in SITE.tools if t.framework == f.id]
               for f in SITE.frameworks}

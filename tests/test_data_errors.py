@@ -14,9 +14,9 @@ import yaml
 from packaging.version import Version
 
 from content.errors import DataError
-from sitebuild.execution import installed_versions, tracked_distributions
+from sitebuild.execution import installed_versions, site_environment, tracked_distributions
 from content.loading import load_site
-from content.releases import check_against_environment
+from content.releases import check_against_environment, check_installs_shown
 
 from conftest import ROOT, copy_project, run_build
 from data_editing import (FIRST, LAST, TODAY, assert_refused, claim_files, edit, feature_files, first_cell, rel,
@@ -339,11 +339,31 @@ ENVIRONMENT_CASES = {
 
 # What the kernel reports for the real project: the packages its frameworks and tools name, as installed.
 _SITE = load_site(ROOT, today=TODAY)
-EXECUTED_ENVIRONMENT = installed_versions(tracked_distributions(_SITE.frameworks, _SITE.tools))
+EXECUTED_ENVIRONMENT = site_environment(_SITE.tools, installed_versions(tracked_distributions(_SITE.frameworks, _SITE.tools)))
+
+
+def test_only_packages_the_notebooks_run_key_the_notebook_cache():
+    tracked = tracked_distributions(_SITE.frameworks, _SITE.tools)
+    assert "flax" in tracked and "torch" in tracked
+    assert not {"pytest", "mkdocs-material", "pagefind"} & set(tracked), "a test or build tool would re-execute notebooks"
+    assert {"pytest", "mkdocs-material", "pagefind"} <= set(EXECUTED_ENVIRONMENT)
 
 
 def test_the_release_histories_know_every_package_that_executes():
     check_against_environment(_SITE, EXECUTED_ENVIRONMENT)
+
+
+def test_every_package_the_project_installs_is_on_the_versions_page():
+    check_installs_shown(_SITE, (ROOT / "requirements.txt").read_text(encoding="utf-8"))
+
+
+def test_an_installed_package_without_a_release_history_stops_the_build():
+    requirements = (ROOT / "requirements.txt").read_text(encoding="utf-8") + "Some_Package[extra]>=1.0  # new\n"
+    with pytest.raises(DataError) as raised:
+        check_installs_shown(_SITE, requirements)
+    message = str(raised.value)
+    assert raised.value.file == "requirements.txt" and raised.value.key_path == f"line {len(requirements.splitlines())}"
+    assert "data/tools/some-package.yml" in message and " — fix: " in message and "\n" not in message
 
 
 @pytest.mark.parametrize("case", ENVIRONMENT_CASES, ids=list(ENVIRONMENT_CASES))
