@@ -8,7 +8,7 @@ from . import urls
 from content.loading import Site
 from content.models import Feature, FeatureCategory, FeatureCell, Framework
 from content.vocabularies import SupportLevel
-from .rendering import compact_html, render
+from .rendering import compact_html, render, tight_html
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def levels_used(site: Site, rows: list[MatrixRow]) -> list[SupportLevel]:
 
 def features_table(site: Site, rows: list[MatrixRow], page_src: str, on_matrix_page: bool) -> str:
     """HTML table of rows; off the matrix page each feature links to its matrix row."""
-    return compact_html(render(
+    return tight_html(render(
         "features_table.html",
         frameworks=site.frameworks,
         rows=rows,

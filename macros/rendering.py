@@ -34,12 +34,16 @@ def pre_text(value: str) -> Markup:
     return Markup(str(escape(value.rstrip("\n"))).replace("\n", "&#10;"))
 
 
-def op_code(value: str) -> Markup:
+def op_code(value: str, copyable: bool = True) -> Markup:
     """A Rosetta row's code in a table cell. One line is an inline <code>; only several lines get a
     <pre><code> block. Material's script measures every <pre><code> and adds a copy button at load, one
-    forced layout each: 472 blocks made the migration guides and Rosetta pages block the main thread."""
+    forced layout each: 472 blocks made the migration guides and Rosetta pages block the main thread.
+    `copyable=False` (tables whose rows link to the row's own page, which has the copy button) keeps several
+    lines as a preformatted <code> that Material leaves alone."""
     if "\n" not in value.strip("\n"):
         return Markup(f'<code class="rosetta-op-code">{escape(value.strip())}</code>')
+    if not copyable:
+        return Markup(f'<code class="rosetta-op-code rosetta-op-lines">{pre_text(value)}</code>')
     return Markup(f'<pre class="rosetta-op-code"><code>{pre_text(value)}</code></pre>')
 
 
@@ -48,6 +52,30 @@ def source_label(url: str) -> str:
     parts = urlsplit(url)
     label = parts.netloc.removeprefix("www.") + parts.path.rstrip("/")
     return label + (f"#{parts.fragment}" if parts.fragment else "")
+
+
+def source_short_label(url: str) -> str:
+    """https://docs.pytorch.org/docs/stable/generated/torch.from_numpy.html → docs.pytorch.org › torch.from_numpy:
+    the site and the page's own name, short enough for a table cell (the link holds the full address)."""
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    segments = [segment for segment in parts.path.split("/") if segment]
+    if host == "github.com" and len(segments) >= 2:  # the repository says more than the host
+        host, segments = f"{host}/{segments[0]}/{segments[1]}", segments[2:]
+    while segments and re.fullmatch(r"(index|readme)(\.\w+)?", segments[-1], re.IGNORECASE):
+        segments.pop()
+    page = re.sub(r"\.(html?|md|rst)$", "", segments[-1]) if segments else ""
+    page += f"#{parts.fragment}" if parts.fragment else ""
+    return f"{host} › {page}" if page else host
+
+
+def tight_html(html: str) -> Markup:
+    """Join a generated block's lines: a large table's line breaks become thousands of whitespace text nodes
+    that the browser parses, styles and lays out. Templates put a space where inline neighbours need one.
+
+    The input is the output of an autoescaping template, hence safe to mark as markup.
+    """
+    return Markup(re.sub(r">\s*\n\s*<", "><", html.strip()))
 
 
 def code_fence(source: str, language: str = "", title: str = "") -> str:
@@ -78,6 +106,7 @@ def environment() -> Environment:
     )
     env.filters["inline"] = inline_text
     env.filters["source_label"] = source_label
+    env.filters["source_short_label"] = source_short_label
     env.filters["pre"] = pre_text
     env.filters["spoken_list"] = spoken_list
     env.filters["op_code"] = op_code

@@ -269,7 +269,7 @@ def test_claims_audit_lists_each_claim_once_in_table_and_entry(site):
     assert "All 2" in html and "Made by all 2 articles." in html  # both articles make it
     assert "First &amp; Last" in html and "<code>exist</code>" in html
     assert "(2020-01-02)" in html and "../matrix/#feature-grad" in html and "../topics/gradients/" in html
-    assert '<form class="rosetta-claims-controls" hidden' in html
+    assert '<form class="rosetta-claims-controls" aria-label="Filter the claims">' in html  # shown by CSS only with JS
 
 
 def test_a_framework_in_preview_shows_where_it_is_not_covered_yet(site, executed):

@@ -55,7 +55,6 @@
     putFirst(chosenFramework(tables[0]));
     var form = document.querySelector("form.rosetta-matrix-controls");
     if (!form) return;
-    form.hidden = false;
     function apply() {
       var category = form.elements.category.value;
       var level = form.elements.level.value;
@@ -103,7 +102,6 @@
     });
     var rows = table.querySelectorAll("tbody tr");
     var entries = document.querySelectorAll("details.rosetta-claim");
-    form.hidden = false;
     function apply() {
       var verdict = form.elements.verdict.value;
       var article = form.elements.article.value;
