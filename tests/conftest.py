@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a project copy needs to build; .cache is shared through ROSETTA_CACHE_DIR instead.
-PROJECT_PARTS = ("mkdocs.yml", "data", "docs", "notebooks", "overrides", "hooks", "macros", "content", "sitebuild", "benchmarks")
+PROJECT_PARTS = ("mkdocs.yml", "requirements.txt", "data", "docs", "notebooks", "overrides", "hooks", "macros", "content", "sitebuild", "benchmarks")
 BUILD_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "NO_MKDOCS_2_WARNING": "1"}
 
 
