@@ -7,6 +7,7 @@ Failures are collected (up to ERROR_BATCH_LIMIT) and raised together as `SiteInp
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -105,6 +106,27 @@ def parse_model(model: type[Model], raw: object, display_path: str, context: dic
         raise AssertionError("unreachable: a ValidationError has at least one error") from None
 
 
+# `mkdocs serve` rebuilds in one process: a file whose bytes, model and allow-list did not change since the last
+# build is not parsed and validated again (the models are frozen, so sharing them is safe). Path → (key, item).
+_validated: dict[str, tuple[tuple, BaseModel]] = {}
+
+
+def validated_file(model: type[Model], path: Path, root: Path, context: dict) -> Model:
+    """parse_model(read_yaml(...)) of one data file, reused while its inputs are unchanged."""
+    display_path = path.relative_to(root).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError:  # a folder named like a file, say: read_yaml reports it
+        return parse_model(model, read_yaml(path, root), display_path, context)
+    key = (model, hashlib.sha256(data).digest(), tuple(context.get("source_hosts", ())))
+    known = _validated.get(str(path))
+    if known is not None and known[0] == key:
+        return known[1]
+    item = parse_model(model, read_yaml(path, root), display_path, context)
+    _validated[str(path)] = (key, item)
+    return item
+
+
 def read_yaml(path: Path, root: Path) -> dict:
     display_path = path.relative_to(root).as_posix()
     raw = read_data_yaml(path, display_path)
@@ -166,7 +188,7 @@ def _load_folder(root: Path, folder: str, model: type[Model], batch: ErrorBatch,
     for path in sorted((root / folder).glob("*.yml")):
         display_path = path.relative_to(root).as_posix()
         with batch.collecting(display_path):
-            item = parse_model(model, read_yaml(path, root), display_path, context)
+            item = validated_file(model, path, root, context)
             checks.file_name_matches_id(display_path, path.stem, item.id)
             checks.not_reserved(display_path, "id", item.id)
             loaded.append((display_path, item))
@@ -177,7 +199,7 @@ def _load_folder(root: Path, folder: str, model: type[Model], batch: ErrorBatch,
 
 def _load_file(root: Path, display_path: str, model: type[Model], batch: ErrorBatch, context: dict) -> Model | None:
     with batch.collecting(display_path):
-        return parse_model(model, read_yaml(root / display_path, root), display_path, context)
+        return validated_file(model, root / display_path, root, context)
     return None
 
 

@@ -8,6 +8,7 @@ group of linked tabs.
 from __future__ import annotations
 
 import base64
+import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,10 +93,23 @@ def snippet_index(nb: nbformat.NotebookNode, display_path: str, framework_ids: s
     return snippets
 
 
+# `mkdocs serve` rebuilds in one process: parsing the notebooks was most of reloading the data after an edit.
+# Path → (digest of its bytes, the parsed notebook); the parse is only read, never changed.
+_parsed: dict[str, tuple[bytes, object]] = {}
+
+
+def _parse_jupytext(path: Path):
+    digest = hashlib.sha256(path.read_bytes()).digest()
+    known = _parsed.get(str(path))
+    if known is None or known[0] != digest:
+        known = _parsed[str(path)] = (digest, jupytext.read(path))
+    return known[1]
+
+
 def read_notebook_source(path: Path, root: Path, framework_ids: set[str]) -> NotebookSource:
     display_path = path.relative_to(root).as_posix()
     try:
-        nb = jupytext.read(path)
+        nb = _parse_jupytext(path)
     except Exception as error:  # jupytext raises several kinds; the message is what matters
         raise NotebookError(display_path, "", f"cannot be read as a jupytext notebook ({error})",
                             "keep the percent format: cells start with `# %%`") from None

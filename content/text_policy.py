@@ -23,7 +23,11 @@ _INLINE_CODE = re.compile(r"`[^`]*`")
 # Characters that render as nothing or reorder text: a reader cannot see them, a reviewer cannot either.
 _INVISIBLE = {0x061C, 0x200B, 0x200C, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
 _ALLOWED_CONTROLS = {"\t", "\n"}
-
+# One search per string (every scalar of every data file passes here): the control characters (Unicode
+# category Cc: U+0000-U+001F and U+007F-U+009F) but tab and newline, and the invisible ones above.
+_FORBIDDEN_CHARACTER = re.compile("[" + "".join(
+    re.escape(chr(code)) for code in sorted({*range(0x00, 0x20), *range(0x7F, 0xA0), *_INVISIBLE})
+    if chr(code) not in _ALLOWED_CONTROLS) + "]")
 # (pattern outside code spans, what it is, fix)
 _MARKUP = [
     (re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>|<[a-z][a-z0-9+.-]*:[^>\s]*>", re.I), "an HTML tag or autolink",
@@ -40,13 +44,12 @@ _MARKUP = [
 
 def invisible_character_problem(text: str) -> str | None:
     """A problem statement if `text` holds a control, bidi or invisible character, else None."""
-    for position, character in enumerate(text):
-        code = ord(character)
-        control = unicodedata.category(character) == "Cc" and character not in _ALLOWED_CONTROLS
-        if control or code in _INVISIBLE:
-            name = unicodedata.name(character, "control character")
-            return f"contains the invisible character U+{code:04X} ({name}) at position {position + 1}"
-    return None
+    match = _FORBIDDEN_CHARACTER.search(text)
+    if match is None:
+        return None
+    character = match.group(0)
+    name = unicodedata.name(character, "control character")
+    return f"contains the invisible character U+{ord(character):04X} ({name}) at position {match.start() + 1}"
 
 
 def plain_text(value: str) -> str:

@@ -105,6 +105,7 @@ def on_serve(server, config, builder):
 def on_config(config):
     global _staged
     _staged = publishing.StagedSite(config.site_dir)
+    config["rosetta_staged"] = _staged
     config.site_dir = str(_staged.staging)
     _warnings.messages.clear()
     logging.getLogger("mkdocs").addHandler(_warnings)
@@ -209,3 +210,13 @@ def on_shutdown() -> None:
     # A plugin that exits (SystemExit) skips on_build_error; the staging folder still goes.
     if _staged is not None and _staged.staging.exists():
         _staged.discard()
+
+
+def on_env(env, config, files):
+    from jinja2 import FileSystemBytecodeCache
+    from macros.rendering import environment
+    folder = cache_dir(_root(config)) / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    environment().bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env

@@ -13,9 +13,12 @@ import hashlib
 import html
 import importlib.metadata
 import json
+import logging
 import re
+import shutil
 import subprocess
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -41,6 +44,15 @@ VOCABULARY = "search/vocabulary.json"
 _EXCLUDED = re.compile(r' data-search-exclude(="")?')
 _WORD = re.compile(r"[a-z][a-z0-9]{3,}")
 _NOT_TEXT = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
+
+log = logging.getLogger("mkdocs.hooks.search")
+_serving = False
+_indexing = threading.Lock()  # one background indexing at a time under `mkdocs serve`
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _serving
+    _serving = command == "serve"
 
 
 def _engine(config) -> str:
@@ -118,5 +130,32 @@ def on_post_build(config) -> None:
     # Indexing is a second of CPU; a rebuild whose pages came out byte-identical reuses the last index.
     key = hashlib.sha256(f"{importlib.metadata.version('pagefind')} {digest_files(site, ['.'], ('.html',))}"
                          .encode()).hexdigest()[:32]
-    cache = cache_dir(Path(config.config_file_path).resolve().parent)
-    reuse_folder(site / "pagefind", cache / "pagefind" / key, lambda: _run_pagefind(site))
+    entry = cache_dir(Path(config.config_file_path).resolve().parent) / "pagefind" / key
+    last = _last_index(entry.parent)
+    if _serving and not entry.is_dir() and last is not None:
+        # An editor waits for the page to reload, not for search: serve it with the last index at once and
+        # index this build in the background, after it is published. A published build never does this.
+        shutil.copytree(last, site / "pagefind")
+        config["rosetta_staged"].after_publish.append(lambda published: _index_in_background(published, entry))
+        return
+    reuse_folder(site / "pagefind", entry, lambda: _run_pagefind(site))
+
+
+def _last_index(folder: Path) -> Path | None:
+    entries = [path for path in folder.glob("*") if path.is_dir() and not path.name.endswith(".partial")]
+    return entries[0] if entries else None
+
+
+def _index_in_background(published: Path, entry: Path) -> None:
+    def index() -> None:
+        with _indexing:
+            try:
+                _run_pagefind(published)
+                shutil.rmtree(entry.parent, ignore_errors=True)
+                shutil.copytree(published / "pagefind", entry.with_name(entry.name + ".partial"))
+                entry.with_name(entry.name + ".partial").replace(entry)
+                log.info("search: the index now covers the last build")
+            except (PluginError, OSError) as error:  # a newer build replaced the site meanwhile: it indexes itself
+                log.debug(f"search: background indexing skipped ({error})")
+
+    threading.Thread(target=index, daemon=True).start()

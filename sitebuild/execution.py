@@ -318,14 +318,30 @@ def execute_notebook(source_path: str, root: str, key: str, destination: str, li
     return display_path, seconds
 
 
-def _cached(path: Path, key: str) -> nbformat.NotebookNode | None:
-    if not path.is_file():
-        return None
+# Path → (digest of its bytes, the parsed notebook). Parsing and validating 19 executed notebooks took a second;
+# a build reads each twice and `mkdocs serve` rebuilds in one process, so a file is parsed once per content.
+# Callers change a notebook in place only by idempotent clean-ups they write back (a new digest).
+_parsed: dict[str, tuple[bytes, nbformat.NotebookNode]] = {}
+
+
+def _read_executed(path: Path) -> nbformat.NotebookNode | None:
     try:
-        nb = nbformat.read(path, as_version=4)
-    except Exception:
+        data = path.read_bytes()
+    except OSError:
         return None
-    return nb if nb.metadata.get("rosetta", {}).get("cache_key") == key else None
+    digest = hashlib.sha256(data).digest()
+    known = _parsed.get(str(path))
+    if known is None or known[0] != digest:
+        try:
+            known = _parsed[str(path)] = (digest, nbformat.reads(data.decode("utf-8"), as_version=4))
+        except Exception:  # a partial or foreign file: execute again
+            return None
+    return known[1]
+
+
+def _cached(path: Path, key: str) -> nbformat.NotebookNode | None:
+    nb = _read_executed(path)
+    return nb if nb is not None and nb.metadata.get("rosetta", {}).get("cache_key") == key else None
 
 
 def execute_all(
@@ -350,7 +366,9 @@ def execute_all(
         log(f"notebooks: {len(stale)} executed in {time.perf_counter() - started:.1f} s wall time")
     executed = {}
     for name in sources:
-        nb = nbformat.read(destination[name], as_version=4)
+        nb = _read_executed(destination[name])
+        if nb is None:
+            raise RuntimeError(f"{destination[name]} could not be read back after execution")
         meta = nb.metadata["rosetta"]
         if safe_notebook(nb, meta["source"], limits.cell_output_limit_bytes):
             # Executed before outputs were made safe: rewrite it once (its cache key is unchanged).

@@ -13,6 +13,7 @@ import logging
 import re
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 BANNER_ID = "rosetta-build-error"
@@ -39,6 +40,8 @@ class StagedSite:
         self.site_dir.parent.mkdir(parents=True, exist_ok=True)
         # Beside the site, so the swap is a rename on one file system.
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.site_dir.name}.building-", dir=self.site_dir.parent))
+        # Work that may follow the swap (`mkdocs serve` only: nothing a published build relies on), given the site.
+        self.after_publish: list[Callable[[Path], None]] = []
 
     def publish(self) -> None:
         old = self.site_dir.with_name(f".{self.site_dir.name}.replaced-{self.staging.name.rsplit('-', 1)[-1]}")
@@ -46,6 +49,8 @@ class StagedSite:
             self.site_dir.rename(old)
         self.staging.rename(self.site_dir)
         shutil.rmtree(old, ignore_errors=True)
+        for step in self.after_publish:
+            step(self.site_dir)
 
     def discard(self) -> None:
         shutil.rmtree(self.staging, ignore_errors=True)
