@@ -22,7 +22,10 @@ def load_questions() -> list[dict]:
 
 def search(page, query: str) -> list[str]:
     """Site paths ('topics/x/') of the result pages for `query`, best first."""
-    page.evaluate("document.getElementById('__search').checked = true")
+    # Open search as a reader does (Material's own `at("search", true)`): a click on the toggle fires its `change`
+    # event. Setting `checked` fires nothing, and from file:// Material sends the index to its worker only on that
+    # event, so a box opened that way would say "Initializing search" for ever.
+    page.evaluate("(toggle => toggle.checked || toggle.click())(document.getElementById('__search'))")
     field = page.locator("input.md-search__input")
     meta = "document.querySelector('.md-search-result__meta')?.textContent || ''"
     field.focus()
