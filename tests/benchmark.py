@@ -84,7 +84,7 @@ def search_latency(site: Path, queries: list[str]) -> list[tuple[str, float]]:
         page.goto(f"http://127.0.0.1:{server.server_port}/")
         page.wait_for_timeout(1000)  # let the search worker load the index before timing queries
         for query in queries:
-            page.evaluate("document.getElementById('__search').checked = true")
+            page.evaluate("(toggle => toggle.checked || toggle.click())(document.getElementById('__search'))")
             field = page.locator("input.md-search__input")
             field.focus()
             field.fill("")
