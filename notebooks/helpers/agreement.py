@@ -11,7 +11,7 @@ difference, which the build reports as the notebook's failing cell.
 
 from __future__ import annotations
 
-import numpy as np
+# NumPy is imported where it is used: the site build reads RTOL and ATOL from here and need not load it.
 
 RTOL = 1e-5
 ATOL = 1e-6
@@ -25,10 +25,12 @@ def to_numpy(value):
         return value.detach().cpu().numpy()
     if hasattr(value, "numpy"):  # tensors and variables that copy themselves out
         return value.numpy()
+    import numpy as np
     return np.asarray(value)
 
 
 def _outputs(value) -> list[np.ndarray]:
+    import numpy as np
     value = to_numpy(value)
     return [np.asarray(item) for item in value] if isinstance(value, list) else [value]
 
@@ -36,6 +38,7 @@ def _outputs(value) -> list[np.ndarray]:
 def compare(actual, reference, rtol: float = RTOL, atol: float = ATOL, values: bool = True) -> tuple[str | None, float]:
     """(None, worst |difference|) when `actual` agrees with `reference` under the rule above, else (what differs,
     worst |difference|). With values=False only the number of outputs and their shapes are compared."""
+    import numpy as np
     actual, reference = _outputs(actual), _outputs(reference)
     if len(actual) != len(reference):
         return f"returned {len(actual)} values where the reference returned {len(reference)}", float("nan")
