@@ -8,6 +8,8 @@ warnings included); under `mkdocs serve` a failed build shows its error instead 
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
 import os
 import posixpath
@@ -27,8 +29,9 @@ from mkdocs.structure.files import File, Files  # noqa: E402
 import mkdocs.commands.serve  # noqa: E402
 
 from macros import urls  # noqa: E402
+from macros.offline import OFFLINE_ZIP  # noqa: E402
 from sitebuild import publishing  # noqa: E402
-from sitebuild.build_cache import cache_dir, load_site_cached  # noqa: E402
+from sitebuild.build_cache import cache_dir, load_site_cached, site_inputs_digest  # noqa: E402
 from content.errors import SiteInputError, SiteInputErrors  # noqa: E402
 from sitebuild.html_checks import check_site_html  # noqa: E402
 from sitebuild.execution import (  # noqa: E402
@@ -38,7 +41,10 @@ from macros.notebook_pages import slim_notebook_html  # noqa: E402
 from macros.pages import generated_pages, navigation  # noqa: E402
 from content.releases import check_against_environment, check_installs_shown  # noqa: E402
 from macros.stylesheet import VOCABULARY_CSS, vocabulary_css  # noqa: E402
-from sitebuild.render_cache import RenderCache, configuration_digest  # noqa: E402
+from sitebuild.render_cache import RenderCache, configuration_digest, files_digest  # noqa: E402
+from sitebuild.macro_cache import MacroCache, build_digest  # noqa: E402
+from macros.rendering import environment  # noqa: E402
+from jinja2 import FileSystemBytecodeCache  # noqa: E402
 from sitebuild.reproducible import data_epoch, normalise_notebook, publishable_notebook  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
@@ -134,6 +140,16 @@ def on_config(config):
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(data_epoch(site)))
     config["rosetta"] = SiteBuild(site, executed)
     config["rosetta_render_cache"] = RenderCache(cache / "pages", configuration_digest(config.config_file_path))
+    macro_cache = MacroCache(cache / "macros", build_digest(
+        site_inputs_digest(root, dt.date.today()), configuration_digest(config.config_file_path),
+        json.dumps(sorted((name, nb.notebook.metadata["rosetta"]["cache_key"]) for name, nb in executed.items())),
+        json.dumps(site_environment(site.tools, {}), sort_keys=True),
+        # What mkdocs.yml took from the environment (SITE_URL, ROSETTA_SEARCH_ENGINE, ROSETTA_OFFLINE), and the zip.
+        json.dumps(dict(config.extra), sort_keys=True, default=str), f"{config.site_url} {config.use_directory_urls}",
+        str(config.plugins.get("material/offline") and config.plugins["material/offline"].config.enabled),
+        str((root / OFFLINE_ZIP).is_file())))
+    macro_cache.install(config.plugins["macros"])
+    config["rosetta_macro_cache"] = macro_cache
     config.nav = navigation(config.nav, [(page.src_uri, page.title) for page in generated_pages(site)]
                             + [(urls.notebook(name), notebook.title) for name, notebook in site.notebooks.items()])
     # Colours of frameworks and vocabularies, generated from data/ (see macros/stylesheet.py).
@@ -191,6 +207,9 @@ def on_post_build(config) -> None:
     cache: RenderCache = config["rosetta_render_cache"]
     cache.prune()
     log.info(f"pages: {cache.hits} of {len(cache.used)} Markdown pages reused from the render cache")
+    macro_cache: MacroCache = config["rosetta_macro_cache"]
+    macro_cache.prune()
+    log.info(f"pages: {macro_cache.hits} pages' macros reused from the macro cache")
     for line in check_site_html(Path(config.site_dir), config["rosetta"].site, config.use_directory_urls):
         log.warning(line)
     logging.getLogger("mkdocs").removeHandler(_warnings)
@@ -213,10 +232,11 @@ def on_shutdown() -> None:
 
 
 def on_env(env, config, files):
-    from jinja2 import FileSystemBytecodeCache
-    from macros.rendering import environment
-    folder = cache_dir(_root(config)) / "jinja"
-    folder.mkdir(parents=True, exist_ok=True)
-    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-    environment().bytecode_cache = FileSystemBytecodeCache(str(folder))
+    # Every plugin has added its files by now: page links, and so the macros' output, depend on the list.
+    config["rosetta_macro_cache"].files = files_digest(files)
+    # Compiled templates (Material's and the macros') are reused across builds, keyed by their source.
+    bytecode = FileSystemBytecodeCache(str(cache_dir(_root(config)) / "jinja"))
+    Path(bytecode.directory).mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = bytecode
+    environment().bytecode_cache = bytecode
     return env

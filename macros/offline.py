@@ -15,4 +15,4 @@ def download_link(zip_built: bool, page_src: str) -> str:
     href = relative_url(page_url(page_src), DOWNLOAD_URL)
     return (f'<p class="rosetta-offline">Reading without a network? <a href="{href}" download>Download the offline '
             "edition</a> (a zip of this whole site; unpack it and open <code>index.html</code> from the file system; "
-            "the search box needs the online site for now).</p>")
+            "search works there too).</p>")

@@ -44,12 +44,17 @@ def digest_files(root: Path, folders: Iterable[str], suffixes: tuple[str, ...] =
     return digest.hexdigest()
 
 
+def site_inputs_digest(root: Path, today: dt.date) -> str:
+    """What the validated site is made from: the files under SITE_INPUTS, the model library and the date (checks
+    compare dates with today: "last_reviewed is in the future")."""
+    return hashlib.sha256(f"{SITE_CACHE_FORMAT} {pydantic.VERSION} {today} "
+                          f"{digest_files(root, SITE_INPUTS)}".encode()).hexdigest()
+
+
 def load_site_cached(root: Path, cache: Path, today: dt.date | None = None) -> Site:
     """load_site, or the Site validated by an earlier build from the same inputs on the same day."""
     today = today or dt.date.today()
-    # The date is part of the key because checks compare dates with today ("last_reviewed is in the future").
-    key = hashlib.sha256(f"{SITE_CACHE_FORMAT} {pydantic.VERSION} {today} "
-                         f"{digest_files(root, SITE_INPUTS)}".encode()).hexdigest()[:32]
+    key = site_inputs_digest(root, today)[:32]
     if key in _in_process:
         return _in_process[key]
     path = Path(cache) / "site" / f"{key}.pickle"
