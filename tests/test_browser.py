@@ -34,9 +34,10 @@ SEARCHES = [
     ("vmap", ["topics/automatic-differentiation/", "rosetta/autodiff/", "topics/jax-functional-model/",
               "notebooks/autograd/"]),
     ("SavedModel", ["topics/deployment-and-serving/", "matrix/", "notebooks/saving-and-export/"]),
-    ("ONNX", ["topics/export-formats/", "topics/deployment-and-serving/", "matrix/", "notebooks/saving-and-export/"]),
+    ("ONNX", ["topics/export-formats/", "topics/deployment-and-serving/", "matrix/", "notebooks/onnx-and-device-formats/"]),
     ("TorchServe", ["topics/deployment-and-serving/", "matrix/", "claims/"]),
-    ("LiteRT", ["topics/export-formats/", "topics/mobile-and-edge/", "matrix/", "notebooks/mobile-and-edge/"]),
+    ("LiteRT", ["topics/export-formats/", "topics/mobile-and-edge/", "matrix/", "notebooks/mobile-and-edge/",
+                "notebooks/inside-int8-models/"]),  # converts to LiteRT and compares its four int8 variants
     ("ExecuTorch", ["topics/export-formats/", "topics/mobile-and-edge/", "matrix/", "notebooks/mobile-and-edge/"]),
     ("TensorBoard with PyTorch", ["topics/visualization-and-tracking/", "matrix/", "notebooks/visualization/"]),
     ("mixed precision", ["topics/mixed-precision/", "notebooks/mixed-precision/", "matrix/", "topics/performance/", "topics/hardware-support/"]),
