@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as NavigationTimeout
 from playwright.sync_api import sync_playwright
 
 from conftest import BUILD_ENVIRONMENT, ROOT, copy_project
@@ -83,12 +84,26 @@ def test_serve_shows_errors_recovers_and_never_dies(served):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         page = browser.new_page()
+        no_answer = "(no answer yet)"
 
         def banner_text(timeout_ms: int = 3000) -> str | None:
             """The error banner of the page at `url`, answered within 3 s (None: no banner)."""
             page.goto(url, timeout=timeout_ms, wait_until="domcontentloaded")
             banner = page.locator(BANNER)
             return banner.inner_text() if banner.count() else None
+
+        def banner_while_waiting() -> str | None:
+            """banner_text for the waits below, while a rebuild may hold the request: a navigation that does not
+            finish in 20 s is tried again from a new tab. Once, in a clean-clone CI run, a navigation started just as
+            the server told its pages to reload (live reload) did not finish in 60 s, twice, though the server's log
+            showed the build done; the checks of the server's answers within 3 s below stay strict."""
+            nonlocal page
+            try:
+                return banner_text(timeout_ms=20_000)
+            except NavigationTimeout:
+                page.close()
+                page = browser.new_page()
+                return no_answer
 
         # 1. The first build fails: an error page with the one-line message, not a dead server.
         wait_until(lambda: answered(url), 300, "the server answers after a failed first build")
@@ -97,13 +112,13 @@ def test_serve_shows_errors_recovers_and_never_dies(served):
 
         # 2. Fixed: the site appears without restarting the server.
         feature_file.write_text(good_data)
-        wait_until(lambda: banner_text(timeout_ms=900_000) is None, 900, "recovery after the data fix")
+        wait_until(lambda: banner_while_waiting() is None, 900, "recovery after the data fix")
         assert page.locator("h1").first.inner_text().startswith("Tensor Rosetta")
 
         # 3. A data error over a good site: the last good pages, with the error on top, answered fast.
         set_level(feature_file, "builtin")
         edited = time.perf_counter()
-        wait_until(lambda: (banner_text(timeout_ms=60_000) or "").find(BROKEN_LEVEL) >= 0, 120, "banner after a data error")
+        wait_until(lambda: BROKEN_LEVEL in (banner_while_waiting() or ""), 120, "banner after a data error")
         seconds_to_banner = time.perf_counter() - edited
         print(f"data error shown {seconds_to_banner:.1f} s after the edit")
         for _ in range(3):  # the server keeps answering, within 3 s, while the error stands
@@ -117,11 +132,11 @@ def test_serve_shows_errors_recovers_and_never_dies(served):
         index = project / "docs/index.md"
         good_index = index.read_text()
         index.write_text(good_index + "\n{{ no_such_macro() }}\n")
-        wait_until(lambda: "no_such_macro" in (banner_text(timeout_ms=900_000) or ""), 900, "banner after a render error")
+        wait_until(lambda: "no_such_macro" in (banner_while_waiting() or ""), 900, "banner after a render error")
         assert server.poll() is None
 
         # 5. Fixed again: the banner goes.
         index.write_text(good_index)
-        wait_until(lambda: banner_text(timeout_ms=900_000) is None, 900, "recovery after the template fix")
+        wait_until(lambda: banner_while_waiting() is None, 900, "recovery after the template fix")
         assert server.poll() is None
         browser.close()
