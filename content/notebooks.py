@@ -19,8 +19,12 @@ import nbformat
 from .errors import NotebookError
 from .text_policy import invisible_character_problem, notebook_markdown_problem
 
+# A cell whose output reports what this run measured (timings, file sizes, profiler ranks): the output is
+# expected to change when the notebook runs again with the same inputs. Pages say so beside it, search
+# leaves it out, and the reproducibility test allows it — and only it — to differ between runs.
+MEASURED_TAG = "measured"
 # Tags that steer rendering rather than name a snippet.
-CONTROL_TAGS = frozenset({"remove-cell", "remove-input", "remove-output"})
+CONTROL_TAGS = frozenset({"remove-cell", "remove-input", "remove-output", MEASURED_TAG})
 # Terminal colour codes (tracebacks, some library printers) mean nothing in an HTML code block.
 _ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -44,6 +48,7 @@ class SnippetCell:
     framework: str
     source: str
     outputs: tuple["CellOutput", ...]
+    measured: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,9 +72,13 @@ def snippet_index(nb: nbformat.NotebookNode, display_path: str, framework_ids: s
     """Map snippet name → framework → cell index, rejecting ambiguous tagging."""
     snippets: dict[str, dict[str, int]] = {}
     for index, cell in enumerate(nb.cells):
-        tags = [t for t in cell.get("metadata", {}).get("tags", []) if t not in CONTROL_TAGS]
+        all_tags = cell.get("metadata", {}).get("tags", [])
+        tags = [t for t in all_tags if t not in CONTROL_TAGS]
         frameworks = [t for t in tags if t in framework_ids]
         where = f"cell {index + 1} tags"
+        if MEASURED_TAG in all_tags and cell.cell_type != "code":
+            raise NotebookError(display_path, where, f"'{MEASURED_TAG}' is on a markdown cell, which has no output",
+                                f"move the '{MEASURED_TAG}' tag to the code cell whose output is measured")
         if tags and not frameworks:
             # A misspelt or unknown framework tag would otherwise drop the cell from its tabs without a word.
             raise NotebookError(display_path, where, f"tags {tags} name no framework",
@@ -178,5 +187,6 @@ def snippet_cells(nb: nbformat.NotebookNode, cell_indices: dict[str, int]) -> li
                 merged[-1] = CellOutput("text", text=merged[-1].text + joiner + part.text)
             else:
                 merged.append(part)
-        cells.append(SnippetCell(framework=framework, source=cell.source, outputs=tuple(merged)))
+        cells.append(SnippetCell(framework=framework, source=cell.source, outputs=tuple(merged),
+                                 measured=MEASURED_TAG in cell.get("metadata", {}).get("tags", [])))
     return cells

@@ -37,7 +37,7 @@ from sitebuild.html_checks import check_site_html  # noqa: E402
 from sitebuild.execution import (  # noqa: E402
     ExecutedNotebook, execute_all, execution_limits, site_environment, tracked_distributions)
 from content.loading import Site  # noqa: E402
-from macros.notebook_pages import slim_notebook_html  # noqa: E402
+from macros.notebook_pages import mark_measured_outputs, slim_notebook_html  # noqa: E402
 from macros.pages import generated_pages, navigation  # noqa: E402
 from content.releases import check_against_environment, check_installs_shown  # noqa: E402
 from macros.stylesheet import VOCABULARY_CSS, vocabulary_css  # noqa: E402
@@ -188,6 +188,7 @@ def on_post_page(output: str, page, config) -> str:
     # relative_url takes directory URLs; the offline edition's pages are files (notebooks/autograd.html).
     directory = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
     output, shared_css = slim_notebook_html(output, urls.relative_url(directory.lstrip("/"), NOTEBOOK_CSS_DIR))
+    output = mark_measured_outputs(output)
     css_dir = Path(config.site_dir) / NOTEBOOK_CSS_DIR
     css_dir.mkdir(parents=True, exist_ok=True)
     for name, css in shared_css.items():

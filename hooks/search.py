@@ -29,6 +29,7 @@ from mkdocs.plugins import event_priority
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's build code, as in pipeline.py
 from sitebuild.build_cache import cache_dir, digest_files, reuse_folder  # noqa: E402
+from sitebuild.html_checks import replace_elements  # noqa: E402
 
 ENGINES = ("pagefind", "lunr")
 PAGEFIND_WORKER = "assets/search-worker.js"
@@ -40,7 +41,8 @@ _ARTICLE = '<article class="md-content__inner md-typeset">'
 SECTION_WEIGHTS = {"rosetta-lead": 4, "rosetta-glance": 2, "rosetta-questions": 4}
 # Every word the index holds, most frequent first: the worker corrects a reader's misspelling or British
 # spelling ("quantisation", "presicion") to the word the pages use, since Pagefind matches words exactly.
-VOCABULARY = "search/vocabulary.json"
+# It lives in Pagefind's folder so the cache reuses it with the index it describes.
+VOCABULARY = "pagefind/vocabulary.json"
 _EXCLUDED = re.compile(r' data-search-exclude(="")?')
 _WORD = re.compile(r"[a-z][a-z0-9]{3,}")
 _NOT_TEXT = re.compile(r"<(script|style)\b.*?</\1>|<[^>]+>", re.S)
@@ -106,9 +108,15 @@ def indexed_words(site: Path) -> list[str]:
         text = page.read_text(encoding="utf-8")
         start = text.find(" data-pagefind-body")
         if start != -1:
-            body = text[start:text.find("</article>", start)]
+            body = replace_elements(text[start:text.find("</article>", start)], "data-pagefind-ignore", " ")
             counts.update(_WORD.findall(html.unescape(_NOT_TEXT.sub(" ", body)).lower()))
     return [word for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def _index(site: Path) -> None:
+    """Pagefind's index of the site's pages, and the vocabulary beside it."""
+    _run_pagefind(site)
+    (site / VOCABULARY).write_text(json.dumps(indexed_words(site), separators=(",", ":")), encoding="utf-8")
 
 
 def _run_pagefind(site: Path) -> None:
@@ -125,11 +133,10 @@ def on_post_build(config) -> None:
     if _engine(config) != "pagefind":
         return
     site = Path(config.site_dir)
-    (site / VOCABULARY).parent.mkdir(exist_ok=True)
-    (site / VOCABULARY).write_text(json.dumps(indexed_words(site), separators=(",", ":")), encoding="utf-8")
-    # Indexing is a second of CPU; a rebuild whose pages came out byte-identical reuses the last index.
-    key = hashlib.sha256(f"{importlib.metadata.version('pagefind')} {digest_files(site, ['.'], ('.html',))}"
-                         .encode()).hexdigest()[:32]
+    # Indexing is a second of CPU; a rebuild whose pages came out byte-identical reuses the last index (and
+    # vocabulary), unless Pagefind or this file, which decides what is indexed, changed.
+    key = hashlib.sha256(f"{importlib.metadata.version('pagefind')} {hashlib.sha256(Path(__file__).read_bytes()).hexdigest()} "
+                         f"{digest_files(site, ['.'], ('.html',))}".encode()).hexdigest()[:32]
     entry = cache_dir(Path(config.config_file_path).resolve().parent) / "pagefind" / key
     last = _last_index(entry.parent)
     if _serving and not entry.is_dir() and last is not None:
@@ -138,7 +145,7 @@ def on_post_build(config) -> None:
         shutil.copytree(last, site / "pagefind")
         config["rosetta_staged"].after_publish.append(lambda published: _index_in_background(published, entry))
         return
-    reuse_folder(site / "pagefind", entry, lambda: _run_pagefind(site))
+    reuse_folder(site / "pagefind", entry, lambda: _index(site))
 
 
 def _last_index(folder: Path) -> Path | None:
@@ -150,7 +157,7 @@ def _index_in_background(published: Path, entry: Path) -> None:
     def index() -> None:
         with _indexing:
             try:
-                _run_pagefind(published)
+                _index(published)
                 shutil.rmtree(entry.parent, ignore_errors=True)
                 shutil.copytree(published / "pagefind", entry.with_name(entry.name + ".partial"))
                 entry.with_name(entry.name + ".partial").replace(entry)

@@ -1,4 +1,4 @@
-"""Slim the HTML mkdocs-jupyter produces for a notebook page.
+"""Slim the HTML mkdocs-jupyter produces for a notebook page, and mark what a run measured.
 
 Each notebook page inlines ~590 KB of identical CSS and carries loaders for MathJax and Mermaid
 from a CDN. The CSS moves to shared files (downloaded once, cached across pages) and the CDN
@@ -16,6 +16,37 @@ _SCRIPT = re.compile(r"<script([^>]*)>(.*?)</script>", re.DOTALL)
 _SCROLLABLE = re.compile(r'<div class="(highlight-ipynb|jp-RenderedText)')
 # Inline CSS below this size stays inline (a separate request would cost more than it saves).
 MIN_SHARED_CSS = 2048
+# The output of a cell tagged `measured` (content.notebooks.MEASURED_TAG) carries these attributes: readers are
+# told the figures vary between runs, Pagefind leaves them out of the index, and the reproducibility check
+# (sitebuild.reproducible.differs_outside_measurements) allows them — and nothing else — to differ between runs.
+# Written the same in HTML and in Markdown's attribute lists (`{: ... }`, fenced blocks' `{ ... }`).
+MEASURED_ATTRIBUTES = 'data-measured="run" data-pagefind-ignore="index"'
+MEASURED_SENTENCE = "Measured when this page was built: these figures change from run to run."
+MEASURED_CLASS = "rosetta-measured-note"
+
+
+_CELL_OR_OUTPUT = re.compile(r'<div class="jp-Cell (?P<cell>[^"]*)"|<div class="jp-Cell-outputWrapper">'
+                             r'(?P<between>\s*<div class="jp-Collapser[^"]*">\s*</div>\s*)'
+                             r'<div class="jp-OutputArea jp-Cell-outputArea">')
+
+
+def mark_measured_outputs(html: str) -> str:
+    """Give the outputs of cells tagged `measured` the measured attributes and the note for readers."""
+    if "celltag_measured" not in html:
+        return html
+    measured = False
+
+    def mark(match: re.Match) -> str:
+        nonlocal measured
+        if match.group("cell") is not None:
+            measured = "celltag_measured" in match.group("cell").split()
+            return match.group(0)
+        if not measured:
+            return match.group(0)
+        return (f'<div class="jp-Cell-outputWrapper" {MEASURED_ATTRIBUTES}>{match.group("between")}'
+                f'<div class="jp-OutputArea jp-Cell-outputArea"><p class="{MEASURED_CLASS}">{MEASURED_SENTENCE}</p>')
+
+    return _CELL_OR_OUTPUT.sub(mark, html)
 
 
 def _is_cdn_loader(attributes: str, body: str) -> bool:

@@ -78,11 +78,17 @@ def tight_html(html: str) -> Markup:
     return Markup(re.sub(r">\s*\n\s*<", "><", html.strip()))
 
 
-def code_fence(source: str, language: str = "", title: str = "") -> str:
-    """A fenced block whose fence is longer than any backtick run inside (so code can't close it)."""
+def code_fence(source: str, language: str = "", title: str = "", attributes: str = "") -> str:
+    """A fenced block whose fence is longer than any backtick run inside (so code can't close it).
+
+    `attributes` (`name="value" ...`) go on the block's outer element."""
     longest = max((len(run) for run in re.findall(r"`+", source)), default=0)
     fence = "`" * max(3, longest + 1)
-    header = fence + language + (f' title="{title}"' if title else "")
+    if attributes:
+        header = fence + " { " + " ".join(filter(None, [f".{language}" if language else "",
+                                                         f'title="{title}"' if title else "", attributes.strip()])) + " }"
+    else:
+        header = fence + language + (f' title="{title}"' if title else "")
     return f"{header}\n{source.rstrip()}\n{fence}"
 
 

@@ -8,6 +8,7 @@ from sitebuild.execution import ExecutedNotebook
 from content.loading import Site
 from content.notebooks import snippet_cells
 from . import urls
+from .notebook_pages import MEASURED_ATTRIBUTES, MEASURED_CLASS, MEASURED_SENTENCE
 from .rendering import code_fence, render
 
 
@@ -22,12 +23,16 @@ def snippet_tabs(site: Site, executed: dict[str, ExecutedNotebook], notebook: st
     for cell in cells:
         framework = site.framework(cell.framework)
         body = [code_fence(cell.source, "python")]
+        # Inside a tab raw HTML blocks are not parsed, so a measured output is marked through attribute lists.
+        marked = f" {MEASURED_ATTRIBUTES}" if cell.measured else ""
+        if cell.measured and cell.outputs:
+            body.append(f"{MEASURED_SENTENCE}\n{{: .{MEASURED_CLASS}{marked} }}")
         for output in cell.outputs:
             if output.kind == "text":
-                body.append(code_fence(output.text, "text", title="Output"))
+                body.append(code_fence(output.text, "text", title="Output", attributes=marked))
             else:
                 body.append(f'<img class="rosetta-output-image" alt="Plot output of the {framework.name} cell" '
-                            f'src="data:{output.mime};base64,{output.image_base64}">')
+                            f'src="data:{output.mime};base64,{output.image_base64}"{marked}>')
         tabs.append((framework.name, textwrap.indent("\n\n".join(body), "    ")))
     return render(
         "snippet_tabs.md",

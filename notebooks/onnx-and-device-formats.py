@@ -263,7 +263,7 @@ for name, original, tflite_name in [("tensorflow", model_keras(other_inputs), "m
 # format: headers, names, the graph, metadata. These numbers show that overhead, not how the
 # formats compare on a real model, where the weights dominate every one of them.
 
-# %% tags=["pytorch", "artefact-sizes"]
+# %% tags=["pytorch", "artefact-sizes", "measured"]
 artefacts_torch = {
     "ONNX graph (.onnx)": "model.onnx",
     "ONNX weights (.onnx.data)": "model.onnx.data",
@@ -271,7 +271,7 @@ artefacts_torch = {
 }
 print_sizes(artefacts_torch, workdir)
 
-# %% tags=["tensorflow", "artefact-sizes"]
+# %% tags=["tensorflow", "artefact-sizes", "measured"]
 artefacts_tf = {
     "ONNX via tf2onnx (.onnx)": "model_tf.onnx",
     "ONNX via model.export (.onnx)": "model_keras_export.onnx",
@@ -279,7 +279,7 @@ artefacts_tf = {
 }
 print_sizes(artefacts_tf, workdir)
 
-# %% tags=["jax", "artefact-sizes"]
+# %% tags=["jax", "artefact-sizes", "measured"]
 artefacts_jax = {
     "ONNX via jax2onnx (.onnx)": "model_jax.onnx",
     "LiteRT via jax2tf (.tflite)": "model_jax.tflite",
@@ -290,7 +290,7 @@ print_sizes(artefacts_jax, workdir)
 # All of them in one table, with the number of files each takes. Every file written to the working
 # directory appears in it (the check below fails otherwise).
 
-# %%
+# %% tags=["measured"]
 parameter_bytes = sum(value.nbytes for value in initial.values())
 assert parameter_bytes < 1024, "the text above says the weights take less than a kilobyte"
 print_size_table({"pytorch": artefacts_torch, "tensorflow": artefacts_tf, "jax": artefacts_jax}, workdir,

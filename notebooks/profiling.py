@@ -205,7 +205,7 @@ with jax.profiler.trace(jax_logdir, create_perfetto_trace=True):  # start_trace 
 # copies without its `metadata` field to `perfetto_trace.json.gz`
 # ([`jax/_src/profiler.py`](https://github.com/jax-ml/jax/blob/main/jax/_src/profiler.py)).
 
-# %%
+# %% tags=["measured"]
 assert_agree(f"loss at the last profiled step (step {STEPS + 1})",
              {"pytorch": loss_torch, "tensorflow": loss_tf, "jax": loss_jax}, rtol=1e-5, atol=1e-6)
 assert_agree(f"first-layer weights after {STEPS + 1} steps", {
@@ -260,7 +260,7 @@ def print_operations(rows):
 
 tops = {}
 
-# %% tags=["pytorch", "top-operations-from-the-trace"]
+# %% tags=["pytorch", "top-operations-from-the-trace", "measured"]
 with open(torch_trace) as file:
     trace = json.load(file)  # {"traceEvents": [...], ...}
 operator_events = [(e["tid"], e["ts"], e["dur"], e["name"]) for e in trace["traceEvents"]
@@ -268,7 +268,7 @@ operator_events = [(e["tid"], e["ts"], e["dur"], e["name"]) for e in trace["trac
 tops["pytorch"] = top_operations(operator_events)
 print_operations(tops["pytorch"])
 
-# %% tags=["tensorflow", "top-operations-from-the-trace"]
+# %% tags=["tensorflow", "top-operations-from-the-trace", "measured"]
 (xplane_path,) = pathlib.Path(tf_logdir).glob("plugins/profile/*/*.xplane.pb")
 space = xplane_pb2.XSpace.FromString(xplane_path.read_bytes())
 host = next(plane for plane in space.planes if plane.name == "/host:CPU")
@@ -282,7 +282,7 @@ for line in host.lines:  # one line per thread
 tops["tensorflow"] = top_operations(op_events)
 print_operations(tops["tensorflow"])
 
-# %% tags=["jax", "top-operations-from-the-trace"]
+# %% tags=["jax", "top-operations-from-the-trace", "measured"]
 (perfetto_path,) = pathlib.Path(jax_logdir).glob("plugins/profile/*/perfetto_trace.json.gz")
 with gzip.open(perfetto_path) as file:
     trace = json.load(file)
@@ -305,7 +305,7 @@ print_operations(tops["jax"])
 # would be off by one. The PyTorch file also agrees with the profiler's in-memory table
 # (`prof.key_averages()`) on how often each top operator ran.
 
-# %%
+# %% tags=["measured"]
 column = 44
 print("share of each framework's operation self time, over", STEPS, "steps")
 print("".join(f"{name:<{column}}" for name in tops))
@@ -348,7 +348,7 @@ print("pytorch: call counts in the JSON file equal prof.key_averages() for all",
 # names of the transformations that produced it (`jvp` and `transpose`, both from
 # `jax.value_and_grad` here).
 
-# %%
+# %% tags=["measured"]
 nodes_by_type = defaultdict(set)
 for line in host.lines:
     for event in line.events:

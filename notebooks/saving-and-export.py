@@ -206,14 +206,14 @@ assert_agree("reloaded exported graphs across frameworks", {
 # These numbers show that overhead, not how the formats compare on a real model, where the weights
 # dominate every one of them.
 
-# %% tags=["pytorch", "artefact-sizes"]
+# %% tags=["pytorch", "artefact-sizes", "measured"]
 artefacts_torch = {
     "state_dict (.pt)": "model.pt",
     "torch.export program (.pt2)": "model.pt2",
 }
 print_sizes(artefacts_torch, workdir)
 
-# %% tags=["tensorflow", "artefact-sizes"]
+# %% tags=["tensorflow", "artefact-sizes", "measured"]
 artefacts_tf = {
     "Keras model (.keras)": "model.keras",
     "Keras weights (.weights.h5)": "model.weights.h5",
@@ -221,7 +221,7 @@ artefacts_tf = {
 }
 print_sizes(artefacts_tf, workdir)
 
-# %% tags=["jax", "artefact-sizes"]
+# %% tags=["jax", "artefact-sizes", "measured"]
 artefacts_jax = {
     "Orbax checkpoint (directory)": "orbax_checkpoint",
     "jax.export (serialized)": "model.jax_export",
@@ -232,7 +232,7 @@ print_sizes(artefacts_jax, workdir)
 # All of them in one table, with the number of files each takes. Every file written to the working
 # directory appears in it (the check below fails otherwise).
 
-# %%
+# %% tags=["measured"]
 parameter_bytes = sum(value.nbytes for value in initial.values())
 assert parameter_bytes < 1024, "the text above says the weights take less than a kilobyte"
 print_size_table({"pytorch": artefacts_torch, "tensorflow": artefacts_tf, "jax": artefacts_jax}, workdir,

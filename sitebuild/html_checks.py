@@ -24,6 +24,34 @@ _EVENT_HANDLER = re.compile(r"<[a-zA-Z][^>]*\son[a-z]+\s*=", re.IGNORECASE)
 _SCRIPT_URL = re.compile(r'(?:href|src)="\s*(?:javascript|vbscript):', re.IGNORECASE)
 
 
+_VOID_ELEMENTS = frozenset({"area", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"})
+
+
+def replace_elements(html: str, attribute: str, replacement: str = "") -> str:
+    """`html` with every element carrying `attribute` (a bare attribute such as `data-pagefind-ignore`) replaced,
+    from its start tag to its matching end tag, by `replacement`. Nested elements of the same name are matched."""
+    opening = re.compile(rf"<([a-zA-Z][a-zA-Z0-9]*)\b[^>]*\s{re.escape(attribute)}(?=[\s>=/])[^>]*>")
+    parts, position = [], 0
+    for match in opening.finditer(html):
+        if match.start() < position:  # inside an element already replaced
+            continue
+        name = match.group(1)
+        if name.lower() in _VOID_ELEMENTS:
+            parts += [html[position:match.start()], replacement]
+            position = match.end()
+            continue
+        tags = re.compile(rf"<(/?){name}\b[^>]*>", re.IGNORECASE)
+        depth, end = 1, len(html)
+        for tag in tags.finditer(html, match.end()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.end()
+                break
+        parts += [html[position:match.start()], replacement]
+        position = end
+    return "".join(parts) + html[position:]
+
+
 @lru_cache(maxsize=None)
 def _ids(path: Path) -> frozenset[str]:
     return frozenset(_ID.findall(path.read_text(encoding="utf-8")))

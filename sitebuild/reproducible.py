@@ -5,6 +5,10 @@ An execution leaves traces that are not content: random cell ids (nbformat 4.5),
 time and duration. Cell ids become their position, timestamps go, consecutive chunks of one stream
 merge, and the run facts stay in the cache (the build log reports them) but not in what is published.
 Page dates come from the data: SOURCE_DATE_EPOCH, or else the newest `last_reviewed` date.
+
+What a run measures (timings, file sizes) cannot repeat. Such cells are tagged `measured`; their outputs
+are marked on the page (macros.notebook_pages.MEASURED_ATTRIBUTES) and are the one part of a published file
+allowed to differ between two executions (`differs_outside_measurements`).
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from pathlib import Path
 import nbformat
 
 from content.loading import Site
+from content.notebooks import MEASURED_TAG
+from .html_checks import replace_elements
 
 # Facts about one run, kept in the cache's copy of a notebook but not in the published one.
 RUN_FACTS = ("executed_at", "seconds")
@@ -56,3 +62,22 @@ def data_epoch(site: Site) -> int:
     dates = [item.last_reviewed for group in (site.topics, site.claims, site.situations) for item in group
              if getattr(item, "last_reviewed", None)]
     return calendar.timegm(max(dates).timetuple()) if dates else 0
+
+
+def _without_measurements(path: Path, data: bytes) -> bytes:
+    if path.suffix == ".html":
+        return replace_elements(data.decode("utf-8"), "data-measured", "<!-- measured -->").encode("utf-8")
+    if path.suffix == ".ipynb":
+        nb = json.loads(data)
+        for cell in nb.get("cells", []):
+            if MEASURED_TAG in cell.get("metadata", {}).get("tags", []):
+                cell["outputs"] = []
+        return json.dumps(nb, sort_keys=True).encode("utf-8")
+    return data
+
+
+def differs_outside_measurements(left: Path, right: Path) -> bool:
+    """Whether two builds' copies of one published file differ anywhere but in measured outputs."""
+    left_data, right_data = Path(left).read_bytes(), Path(right).read_bytes()
+    return left_data != right_data and (_without_measurements(Path(left), left_data)
+                                        != _without_measurements(Path(right), right_data))

@@ -279,6 +279,11 @@ def unknown_framework_tag(root):
     return TENSORS, "cell", "name no framework"
 
 
+def measured_tag_on_markdown(root):
+    replace_in(root, TENSORS, "# %% [markdown]\n", '# %% [markdown] tags=["measured"]\n')
+    return TENSORS, "cell", "'measured' is on a markdown cell"
+
+
 def script_in_notebook_markdown(root):
     replace_in(root, TENSORS, "# # Tensors and NumPy interop\n", "# # Tensors and NumPy interop\n#\n# <script>alert(1)</script>\n")
     return TENSORS, "cell", "contains HTML"
@@ -307,6 +312,7 @@ CASES = [duplicate_key, alias_bomb, merge_key, nan_measurement, infinite_measure
          source_with_port, source_closing_its_link, source_on_lookalike_host, source_in_unlisted_github_org,
          *[injection_case(name, payload, fragment) for name, (payload, fragment) in INJECTIONS.items()],
          injection_in_title, injection_in_glance_api, snippet_for_some_frameworks, unknown_framework_tag,
+         measured_tag_on_markdown,
          script_in_notebook_markdown, external_image_in_notebook_markdown, javascript_link_in_notebook_markdown,
          bidi_in_notebook_code]
 

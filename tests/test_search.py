@@ -47,7 +47,7 @@ def test_questions_find_a_right_page_in_the_top_three(site_url, capsys):
 
 # The worker's own mechanisms, each with queries that are not in the held-out set.
 MECHANISMS = {
-    # British spelling and a typo become the spelling the pages use (search/vocabulary.json).
+    # British spelling and a typo become the spelling the pages use (pagefind/vocabulary.json).
     "quantisation of a trained model": "topics/quantization/",
     "reproducable results with random seeds": "topics/randomness-and-reproducibility/",
     # The title holding the query's words in the query's order decides between two guides with the same words.

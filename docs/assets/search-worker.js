@@ -19,7 +19,7 @@ var STOP_WORDS = new Set(("a about actually also an and any are as at be best be
 // American spellings the pages use, for the British ones readers type ("quantisation", "optimiser").
 var AMERICAN = [[/is(ation|ations|e|ed|es|er|ers|ing)$/, "iz$1"], [/yse$/, "yze"], [/our$/, "or"], [/tre$/, "ter"]];
 var pagefind = null;
-var vocabulary = null;  // word → rank, most frequent first (search/vocabulary.json, written by hooks/search.py)
+var vocabulary = null;  // word → rank, most frequent first (pagefind/vocabulary.json, written by hooks/search.py)
 var latestQuery = 0;  // answers to superseded queries are dropped, so results never arrive out of order
 
 function engine() {
@@ -35,7 +35,7 @@ function engine() {
 
 function words() {
   if (!vocabulary) {
-    vocabulary = fetch(new URL("search/vocabulary.json", SITE_BASE)).then(function (response) {
+    vocabulary = fetch(new URL("pagefind/vocabulary.json", SITE_BASE)).then(function (response) {
       return response.ok ? response.json() : [];
     }).then(function (list) {
       return new Map(list.map(function (word, rank) { return [word, rank]; }));
