@@ -48,13 +48,16 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> bool:
 
 
 def publishable_notebook(path: Path) -> None:
-    """Rewrite a notebook copied into the site without the run facts."""
-    nb = nbformat.read(path, as_version=4)
-    rosetta = nb.metadata.get("rosetta", {})
+    """Rewrite a notebook copied into the site without the run facts.
+
+    Plain JSON rather than nbformat (which validates every notebook against its schema on reading), written as
+    nbformat writes: sorted keys, indent 1, a final newline."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    rosetta = nb.get("metadata", {}).get("rosetta", {})
     if any(fact in rosetta for fact in RUN_FACTS):
         for fact in RUN_FACTS:
             rosetta.pop(fact, None)
-        nbformat.write(nb, path)
+        path.write_text(json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def data_epoch(site: Site) -> int:

@@ -16,7 +16,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 # What a project copy needs to build; .cache is shared through ROSETTA_CACHE_DIR instead.
 PROJECT_PARTS = ("mkdocs.yml", "requirements.txt", "data", "docs", "notebooks", "overrides", "hooks", "macros", "content", "sitebuild", "benchmarks")
-BUILD_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "NO_MKDOCS_2_WARNING": "1"}
+# The environment the Makefile exports to every build (see its comments).
+BUILD_ENVIRONMENT = {"TF_CPP_MIN_LOG_LEVEL": "2", "TF_ENABLE_ONEDNN_OPTS": "0", "NO_MKDOCS_2_WARNING": "1",
+                     "NBCONVERT_DISABLE_CONFIG_EXPORTERS": "1"}
 
 
 def run_build(project: Path, site: Path, timeout: int = 1800, cache_dir: Path = ROOT / ".cache") -> subprocess.CompletedProcess:
