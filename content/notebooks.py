@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jupytext
 import nbformat
 
 from .errors import NotebookError
@@ -111,6 +110,8 @@ def _parse_jupytext(path: Path):
     digest = hashlib.sha256(path.read_bytes()).digest()
     known = _parsed.get(str(path))
     if known is None or known[0] != digest:
+        import jupytext  # 0.2 s with jupyter_client; a build whose data is cached parses no notebook source
+
         known = _parsed[str(path)] = (digest, jupytext.read(path))
     return known[1]
 

@@ -1,7 +1,8 @@
 """MkDocs hooks: load data and execute notebooks once per build, then add the pages they imply.
 
 on_config runs before the macros plugin (priority 100), so `define_env` finds the loaded site;
-on_files runs before mkdocs-jupyter, which then renders the executed notebooks it is handed.
+on_files adds the executed notebooks as pages, which mkdocs-jupyter renders when the notebook-page cache
+does not hold them (it is loaded only for such a build: sitebuild/render_cache.py).
 Every build writes into a staging folder and replaces the site only when it succeeded (strict
 warnings included); under `mkdocs serve` a failed build shows its error instead of stopping.
 """
@@ -41,11 +42,12 @@ from macros.notebook_pages import mark_measured_outputs, slim_notebook_html  # n
 from macros.pages import generated_pages, navigation  # noqa: E402
 from content.releases import check_against_environment, check_installs_shown  # noqa: E402
 from macros.stylesheet import VOCABULARY_CSS, vocabulary_css  # noqa: E402
-from sitebuild.render_cache import RenderCache, configuration_digest, files_digest  # noqa: E402
+from sitebuild.render_cache import (  # noqa: E402
+    MKDOCS_JUPYTER_OPTIONS, NotebookPageFile, NotebookRenderCache, RenderCache, configuration_digest, files_digest)
 from sitebuild.macro_cache import MacroCache, build_digest  # noqa: E402
 from macros.rendering import environment  # noqa: E402
 from jinja2 import FileSystemBytecodeCache  # noqa: E402
-from sitebuild.reproducible import data_epoch, normalise_notebook, publishable_notebook  # noqa: E402
+from sitebuild.reproducible import data_epoch, normalise_notebook, publish_notebook  # noqa: E402
 
 log = logging.getLogger("mkdocs.hooks.pipeline")
 
@@ -136,6 +138,10 @@ def on_config(config):
     for notebook in executed.values():
         if normalise_notebook(notebook.notebook):  # mkdocs-jupyter renders the file: write the clean one back
             nbformat.write(notebook.notebook, notebook.path)
+    notebook_pages = NotebookRenderCache(cache / "notebook-pages")
+    if not notebook_pages.holds_all(notebook.path for notebook in executed.values()):
+        _load_mkdocs_jupyter(config)
+    config["rosetta_notebook_pages"] = notebook_pages
     # Page dates (sitemap) from the data, not the clock; mkdocs honours SOURCE_DATE_EPOCH.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(data_epoch(site)))
     config["rosetta"] = SiteBuild(site, executed)
@@ -157,6 +163,17 @@ def on_config(config):
     return config
 
 
+def _load_mkdocs_jupyter(config) -> None:
+    from mkdocs_jupyter.plugin import Plugin  # nbconvert, jupytext: only for a build that renders a notebook page
+
+    plugin = Plugin()
+    errors, _ = plugin.load_config(MKDOCS_JUPYTER_OPTIONS, config.config_file_path)
+    if errors:
+        raise PluginError(f"sitebuild/render_cache.py: MKDOCS_JUPYTER_OPTIONS: {errors} — fix: use the options "
+                          f"mkdocs-jupyter {plugin.__module__} accepts")
+    config.plugins["mkdocs-jupyter"] = plugin  # registers its events for the rest of this build
+
+
 @event_priority(100)
 def on_files(files: Files, config) -> Files:
     build: SiteBuild = config["rosetta"]
@@ -164,11 +181,19 @@ def on_files(files: Files, config) -> Files:
         files.append(File.generated(config, page.src_uri, content=page.content))
     files.append(File.generated(config, VOCABULARY_CSS, content=vocabulary_css(build.site)))
     for name, notebook in build.executed.items():
-        # A plain File rooted in the cache (not File.generated): mkdocs-jupyter wraps it and reads it from disk.
+        # A page whose source is the executed notebook in the cache (not File.generated): it is read from disk.
         src_dir = notebook.path.parent.parent
-        files.append(File(urls.notebook(name), src_dir=str(src_dir), dest_dir=config.site_dir,
-                          use_directory_urls=config.use_directory_urls))
+        files.append(NotebookPageFile(urls.notebook(name), src_dir=str(src_dir), dest_dir=config.site_dir,
+                                      use_directory_urls=config.use_directory_urls))
     return files
+
+
+@event_priority(-100)  # after mkdocs-jupyter's, when it is loaded
+def on_pre_page(page, config, files):
+    if page.file.src_uri.endswith(".ipynb"):
+        config["rosetta_notebook_pages"].install(page)
+        page.nb_url = posixpath.basename(page.file.src_uri)  # overrides/main.html links the download
+    return page
 
 
 @event_priority(-100)  # after the macros plugin has expanded the page's Markdown
@@ -189,6 +214,8 @@ def on_post_page(output: str, page, config) -> str:
     directory = page.url if page.url.endswith("/") or not page.url else posixpath.dirname(page.url) + "/"
     output, shared_css = slim_notebook_html(output, urls.relative_url(directory.lstrip("/"), NOTEBOOK_CSS_DIR))
     output = mark_measured_outputs(output)
+    # The executed notebook, downloadable beside its page, without the run's clock time.
+    publish_notebook(Path(page.file.abs_src_path), Path(page.file.abs_dest_path).parent)
     css_dir = Path(config.site_dir) / NOTEBOOK_CSS_DIR
     css_dir.mkdir(parents=True, exist_ok=True)
     for name, css in shared_css.items():
@@ -202,9 +229,9 @@ def on_post_page(output: str, page, config) -> str:
 def on_post_build(config) -> None:
     """The build's own HTML checks (links and anchors in notebook pages, duplicate ids, external
     resources), then publish — last, after every plugin's post-build step."""
-    for name in config["rosetta"].executed:  # the downloadable copies, without this run's clock time
-        for copy in Path(config.site_dir).glob(f"notebooks/{name}/*.ipynb"):
-            publishable_notebook(copy)
+    notebook_pages: NotebookRenderCache = config["rosetta_notebook_pages"]
+    notebook_pages.prune()
+    log.info(f"pages: {notebook_pages.hits} of {len(notebook_pages.used)} notebook pages reused from the cache")
     cache: RenderCache = config["rosetta_render_cache"]
     cache.prune()
     log.info(f"pages: {cache.hits} of {len(cache.used)} Markdown pages reused from the render cache")

@@ -152,7 +152,7 @@ def on_post_build(config) -> None:
 
 
 def _last_index(folder: Path) -> Path | None:
-    entries = [path for path in folder.glob("*") if path.is_dir() and not path.name.endswith(".partial")]
+    entries = [path for path in folder.glob("*") if path.is_dir() and ".partial" not in path.name]
     return entries[0] if entries else None
 
 

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
-_STYLE = re.compile(r"<style[^>]*>(.*?)</style>", re.DOTALL)
-_SCRIPT = re.compile(r"<script([^>]*)>(.*?)</script>", re.DOTALL)
 _SCROLLABLE = re.compile(r'<div class="(highlight-ipynb|jp-RenderedText)')
 # Inline CSS below this size stays inline (a separate request would cost more than it saves).
 MIN_SHARED_CSS = 2048
@@ -49,12 +48,39 @@ def mark_measured_outputs(html: str) -> str:
     return _CELL_OR_OUTPUT.sub(mark, html)
 
 
+@lru_cache(maxsize=8)  # every notebook page inlines the same few stylesheets
+def _css_name(css: str) -> str:
+    return f"{hashlib.sha256(css.encode()).hexdigest()[:16]}.css"
+
+
 def _is_cdn_loader(attributes: str, body: str) -> bool:
     if re.search(r'\bsrc=""', attributes):  # MathJax loader with no URL configured
         return True
     if "text/x-mathjax-config" in attributes:
         return True
     return "mermaid" in body and re.search(r"https?://", body) is not None
+
+
+def _replace_elements(html: str, tag: str, replace) -> str:
+    """`html` with each `<tag ...>body</tag>` replaced by `replace(attributes, body, whole)`.
+
+    A scan with str.find, not a regular expression: a notebook page inlines ~600 KB of CSS, and a lazy `.*?`
+    over it was most of the post-processing time of a build."""
+    parts, position = [], 0
+    while (start := html.find(f"<{tag}", position)) != -1:
+        open_end = html.find(">", start)
+        close = html.find(f"</{tag}>", open_end)
+        if open_end == -1 or close == -1:
+            break
+        if html[start + len(tag) + 1] not in " \t\n>":  # <styles>, <scripts>: another element
+            parts.append(html[position:open_end + 1])
+            position = open_end + 1
+            continue
+        end = close + len(tag) + 3
+        parts += [html[position:start], replace(html[start + len(tag) + 1:open_end], html[open_end + 1:close],
+                                                 html[start:end])]
+        position = end
+    return "".join(parts) + html[position:]
 
 
 def slim_notebook_html(html: str, css_url_prefix: str) -> tuple[str, dict[str, str]]:
@@ -64,21 +90,19 @@ def slim_notebook_html(html: str, css_url_prefix: str) -> tuple[str, dict[str, s
     """
     shared: dict[str, str] = {}
 
-    def move_style(match: re.Match) -> str:
-        css = match.group(1)
+    def move_style(attributes: str, css: str, whole: str) -> str:
         if ".jp-Mermaid" in css and len(css) < MIN_SHARED_CSS:
             return ""
         if len(css) < MIN_SHARED_CSS:
-            return match.group(0)
-        name = f"{hashlib.sha256(css.encode()).hexdigest()[:16]}.css"
+            return whole
+        name = _css_name(css)
         shared[name] = css
         return f'<link rel="stylesheet" href="{css_url_prefix}{name}">'
 
-    def drop_loader(match: re.Match) -> str:
-        return "" if _is_cdn_loader(match.group(1), match.group(2)) else match.group(0)
+    def drop_loader(attributes: str, body: str, whole: str) -> str:
+        return "" if _is_cdn_loader(attributes, body) else whole
 
-    html = _SCRIPT.sub(drop_loader, html)
-    html = _STYLE.sub(move_style, html)
-    # Code and output blocks scroll sideways when long; keyboard users must be able to reach them.
+    html = _replace_elements(html, "script", drop_loader)
+    html = _replace_elements(html, "style", move_style)
     html = _SCROLLABLE.sub(r'<div tabindex="0" class="\1', html)
     return html, shared

@@ -69,14 +69,17 @@ def load_site_cached(root: Path, cache: Path, today: dt.date | None = None) -> S
         path.parent.mkdir(parents=True, exist_ok=True)
         for stale in path.parent.glob("*.pickle"):
             stale.unlink(missing_ok=True)
-        _write_atomically(path, pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(path, pickle.dumps(site, protocol=pickle.HIGHEST_PROTOCOL))
     _in_process.clear()
     _in_process[key] = site
     return site
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as handle:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `path` whole or not at all, under a temporary name unique to this writer: builds running at once
+    (test workers, a shard and a serve) share the cache folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".partial-", delete=False) as handle:
         handle.write(data)
     Path(handle.name).replace(path)
 
@@ -84,16 +87,25 @@ def _write_atomically(path: Path, data: bytes) -> None:
 def reuse_folder(destination: Path, entry: Path, make: Callable[[], None]) -> bool:
     """Copy `destination` from the cache folder `entry`, or `make()` it and keep a copy there. True if reused.
 
-    Entries are named by the hash of their inputs; one per parent folder is kept.
+    Entries are named by the hash of their inputs; one per parent folder is kept. Another build may replace the
+    entry while it is copied: then this one makes its own.
     """
     if entry.is_dir():
-        shutil.rmtree(destination, ignore_errors=True)
-        shutil.copytree(entry, destination)
-        return True
+        try:
+            shutil.rmtree(destination, ignore_errors=True)
+            shutil.copytree(entry, destination)
+            return True
+        except OSError:
+            shutil.rmtree(destination, ignore_errors=True)
     make()
-    shutil.rmtree(entry.parent, ignore_errors=True)
-    entry.parent.mkdir(parents=True)
-    partial = entry.with_name(entry.name + ".partial")
-    shutil.copytree(destination, partial)
-    partial.replace(entry)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(dir=entry.parent, prefix=".partial-"))
+    shutil.copytree(destination, partial, dirs_exist_ok=True)
+    try:
+        partial.replace(entry)
+    except OSError:  # another build stored the same entry first
+        shutil.rmtree(partial, ignore_errors=True)
+    for other in entry.parent.iterdir():
+        if other.name != entry.name and not other.name.startswith(".partial-"):
+            shutil.rmtree(other, ignore_errors=True)
     return False

@@ -25,9 +25,11 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 import nbformat
+import nbformat.v4
 
 from content.errors import NotebookError
 from content.models import Framework, Tool
+from .build_cache import write_atomically
 from .notebook_safety import DEFAULT_CELL_OUTPUT_LIMIT, safe_notebook
 from content.notebooks import NotebookSource
 
@@ -333,9 +335,14 @@ def _read_executed(path: Path) -> nbformat.NotebookNode | None:
     known = _parsed.get(str(path))
     if known is None or known[0] != digest:
         try:
-            known = _parsed[str(path)] = (digest, nbformat.reads(data.decode("utf-8"), as_version=4))
+            # Written by this build code (atomically, after nbclient ran it), so read without nbformat's schema
+            # validation, which was most of reading the cache; a partial or foreign file is executed again.
+            nb = nbformat.v4.reads(data.decode("utf-8"))
+            if nb.nbformat != 4 or not isinstance(nb.cells, list) or "cache_key" not in nb.metadata.rosetta:
+                return None
         except Exception:  # a partial or foreign file: execute again
             return None
+        known = _parsed[str(path)] = (digest, nb)
     return known[1]
 
 
@@ -379,9 +386,8 @@ def execute_all(
 
 
 def _write_atomically(nb: nbformat.NotebookNode, destination: Path) -> None:
-    temporary = destination.with_suffix(".ipynb.partial")
-    nbformat.write(nb, temporary)
-    temporary.replace(destination)
+    text = nbformat.writes(nb)
+    write_atomically(destination, (text if text.endswith("\n") else text + "\n").encode("utf-8"))
 
 
 def _run_in_workers(sources, stale, root, keys, destination, workers, log, limits: ExecutionLimits,

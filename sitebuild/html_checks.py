@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import jupytext
 
 _ID = re.compile(r'\sid="([^"]+)"')
 _HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
@@ -59,6 +58,8 @@ def _ids(path: Path) -> frozenset[str]:
 
 def _cell_holding(notebook_path: Path, text: str) -> str:
     """'cell N' of the notebook source whose text holds `text`, to point the editor at it."""
+    import jupytext  # only when a problem was found: most builds never need it
+
     for index, cell in enumerate(jupytext.read(notebook_path).cells):
         if text in cell.source:
             return f"cell {index + 1}"

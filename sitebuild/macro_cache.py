@@ -17,6 +17,8 @@ import json
 import logging
 from pathlib import Path
 
+from .build_cache import write_atomically
+
 # Bump when what the macros produce changes in a way the inputs below would not show.
 MACRO_CACHE_FORMAT = "1"
 
@@ -75,10 +77,7 @@ class MacroCache:
                 logging.getLogger("mkdocs").removeHandler(warnings)
             if rendered == markdown or warnings.seen:  # nothing rendered, or a warning a hit would not repeat
                 return rendered
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".partial")
-            partial.write_text(rendered, encoding="utf-8")
-            partial.replace(path)
+            write_atomically(path, rendered.encode("utf-8"))
             return rendered
 
         plugin.render = render

@@ -6,17 +6,24 @@ the versions of the Markdown packages), and the site's set of files (links are r
 the key hashes all of these. A cached render also replays the warnings the first render logged (a
 broken link), so a strict build fails on a cache hit exactly as it did on the miss.
 
-Only `.md` pages pass through here: notebook pages are rendered by mkdocs-jupyter from its own cache.
+Notebook pages have their own cache (NotebookRenderCache, below), keyed by the executed notebook.
 """
 
 from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import json
 import logging
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+from mkdocs.structure.pages import Page
+
+from .build_cache import write_atomically
 
 # The packages whose code turns Markdown into HTML on these pages.
 RENDERING_DISTRIBUTIONS = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material")
@@ -126,8 +133,91 @@ def _read(path: Path) -> RenderedPage | None:
     return cached if isinstance(cached, RenderedPage) else None
 
 
-def _write(path: Path, rendered: RenderedPage) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    partial.write_bytes(pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
-    partial.replace(path)
+def _write(path: Path, rendered: RenderedPage | RenderedNotebook) -> None:
+    write_atomically(path, pickle.dumps(rendered, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+# --- Notebook pages ----------------------------------------------------------------------------------------------
+# mkdocs-jupyter turns an executed notebook into a page with nbconvert. Importing it with nbconvert, jupytext and
+# jupyter_client took 0.3 s of every build, even when it answered from its own cache; so hooks/pipeline.py loads
+# it, with these options, only for a build with a notebook page this cache does not hold, and this cache keeps
+# what it rendered: the page's HTML, table of contents and title.
+MKDOCS_JUPYTER_OPTIONS = {
+    "include": ["*.ipynb"],
+    "ignore": ["*.md"],  # else it parses every Markdown page with jupytext to look for a notebook header
+    "execute": False,  # hooks/pipeline.py executed them once, cached by their inputs
+    "allow_errors": False,
+    "no_prompt": True,
+    "include_source": False,  # hooks/pipeline.py publishes each notebook beside its page, without run facts
+    "cache": False,  # this cache replaces its own
+}
+# The packages whose code turns a notebook into the page's HTML.
+CONVERTING_DISTRIBUTIONS = ("mkdocs-jupyter", "nbconvert", "mistune", "pygments", "jupytext", "markdown", "nbformat",
+                            "beautifulsoup4", "bleach")
+
+
+@dataclass(frozen=True)
+class RenderedNotebook:
+    content: str
+    toc: object
+    title: str | None
+
+
+class NotebookPageFile(File):
+    """An executed notebook as a documentation page (notebooks/<name>/), as mkdocs-jupyter's own wrapper makes it."""
+
+    def is_documentation_page(self) -> bool:
+        return True
+
+
+class NotebookRenderCache:
+    """One build's view of the cache of rendered notebook pages, keyed by the executed notebook's bytes."""
+
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.used: set[str] = set()
+        self.hits = 0
+        versions = " ".join(f"{name}={importlib.metadata.version(name)}" for name in CONVERTING_DISTRIBUTIONS)
+        self._salt = f"{versions} {json.dumps(MKDOCS_JUPYTER_OPTIONS, sort_keys=True)}".encode()
+
+    def _path(self, notebook: Path) -> Path:
+        digest = hashlib.sha256(self._salt + b"\0" + Path(notebook).read_bytes()).hexdigest()[:40]
+        return self.folder / f"{digest}.pickle"
+
+    def holds_all(self, notebooks) -> bool:
+        return all(_read_notebook(self._path(path)) is not None for path in notebooks)
+
+    def install(self, page) -> None:
+        """Make `page.render` reuse the cached page, or run mkdocs-jupyter's render and keep what it made."""
+        path, original_render = self._path(Path(page.file.abs_src_path)), page.render
+        self.used.add(path.name)
+
+        def render(config, files) -> None:
+            cached = _read_notebook(path)
+            if cached is None:
+                if getattr(original_render, "__func__", None) is Page.render:  # would render the JSON as Markdown
+                    raise PluginError(f"{page.file.src_uri}: its rendered page left the cache during the build — "
+                                      "fix: build again")
+                original_render(config, files)  # mkdocs-jupyter's, installed by its on_pre_page
+                cached = RenderedNotebook(page.content, page.toc, page.title)
+                _write(path, cached)
+                return
+            self.hits += 1
+            page.content, page.toc = cached.content, cached.toc
+            if cached.title is not None:
+                page.title = cached.title
+
+        page.render = render
+
+    def prune(self) -> None:
+        for path in self.folder.glob("*.pickle"):
+            if path.name not in self.used:
+                path.unlink(missing_ok=True)
+
+
+def _read_notebook(path: Path) -> RenderedNotebook | None:
+    try:
+        cached = pickle.loads(path.read_bytes())
+    except Exception:  # missing, or written by other code
+        return None
+    return cached if isinstance(cached, RenderedNotebook) else None

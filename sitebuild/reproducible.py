@@ -47,17 +47,18 @@ def normalise_notebook(nb: nbformat.NotebookNode) -> bool:
     return json.dumps(nb, sort_keys=True) != before
 
 
-def publishable_notebook(path: Path) -> None:
-    """Rewrite a notebook copied into the site without the run facts.
+def publish_notebook(source: Path, folder: Path) -> None:
+    """Write the executed notebook `source` into `folder` (beside its page) without the run facts.
 
     Plain JSON rather than nbformat (which validates every notebook against its schema on reading), written as
     nbformat writes: sorted keys, indent 1, a final newline."""
-    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb = json.loads(Path(source).read_text(encoding="utf-8"))
     rosetta = nb.get("metadata", {}).get("rosetta", {})
-    if any(fact in rosetta for fact in RUN_FACTS):
-        for fact in RUN_FACTS:
-            rosetta.pop(fact, None)
-        path.write_text(json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    for fact in RUN_FACTS:
+        rosetta.pop(fact, None)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / Path(source).name).write_text(json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
 
 
 def data_epoch(site: Site) -> int:
