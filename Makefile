@@ -9,7 +9,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export TF_ENABLE_ONEDNN_OPTS := 0
 export NO_MKDOCS_2_WARNING := 1
 # nbconvert otherwise loads each of its ~28 exporters, at import, to list them in a command-line help text the
-# build never shows: 0.4 s of every build (mkdocs-jupyter imports it). tests/conftest.py BUILD_ENVIRONMENT mirrors these.
+# build never shows: 0.4 s of each build that renders a notebook page. tests/conftest.py BUILD_ENVIRONMENT mirrors these.
 export NBCONVERT_DISABLE_CONFIG_EXPORTERS := 1
 
 .PHONY: setup serve build test chromium benchmark measure schema releases execute merge-caches offline linkcheck
